@@ -1,0 +1,175 @@
+# skillc: bake a folder of agent skills into one executable.
+#
+#   make                          bake skills/ into build/agent
+#   make SKILLS=dir AGENT=name    bake another folder into build/name
+#   make test                     every test: unit, golden, end-to-end, headers, sanitizers
+#   make bench                    benchmarks (figures printed)
+#   make install PREFIX=/usr/local
+#
+# V=1 shows the commands.
+
+BUILD ?= build
+SKILLS ?= skills
+AGENT ?= agent
+PREFIX ?= /usr/local
+CC ?= cc
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+SANITIZE ?=
+
+override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+	-Wall -Wextra -Werror -MMD -MP
+ifneq ($(SANITIZE),)
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=address,undefined
+endif
+
+ifeq ($(V),1)
+Q =
+say = @:
+else
+Q = @
+say = @printf '  %-7s %s\n'
+endif
+
+DEPS_OK := $(BUILD)/.deps-ok
+GRAMMARS := python bash javascript
+GRAMMAR_DIR := $(BUILD)/grammars
+GRAMMAR_OBJS := $(foreach g,$(GRAMMARS),$(GRAMMAR_DIR)/tree-sitter-$(g)/parser.o \
+	$(GRAMMAR_DIR)/tree-sitter-$(g)/scanner.o)
+
+GEN_SRCS := $(sort $(wildcard gen/*.c))
+GEN_LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out gen/main.c,$(GEN_SRCS)))
+RT_SRCS := $(sort $(wildcard runtime/*.c))
+RT_LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out runtime/main.c,$(RT_SRCS)))
+RT_LIB := $(BUILD)/libskillc-runtime.a
+SKILLC := $(BUILD)/skillc
+
+GEN_LIBS := -lyaml -ltree-sitter -ljansson
+RT_LIBS := -ljansson
+
+AGENT_GEN := $(BUILD)/gen-$(AGENT)
+AGENT_BIN := $(BUILD)/$(AGENT)
+
+.PHONY: all deps test unit check-headers bench install clean
+.DELETE_ON_ERROR:
+
+all: $(AGENT_BIN)
+
+deps: $(DEPS_OK)
+
+# The flags stamp: objects rebuild when the compiler or flags change.
+FLAGS_STAMP := $(BUILD)/.flags
+FLAGS_NOW := $(CC) $(CFLAGS) $(LDFLAGS)
+$(FLAGS_STAMP): FORCE | $(BUILD)/.dir
+	@if [ "$$(cat $@ 2>/dev/null)" != '$(FLAGS_NOW)' ]; then echo '$(FLAGS_NOW)' > $@; fi
+.PHONY: FORCE
+
+$(BUILD)/.dir:
+	@mkdir -p $(BUILD) && touch $@
+
+$(DEPS_OK): mk/deps.sh mk/grammars.lock
+	$(say) DEPS "$(BUILD)"
+	$(Q)bash mk/deps.sh $(BUILD)
+
+$(GRAMMAR_DIR)/%.o: $(DEPS_OK)
+	$(say) CC $@
+	$(Q)$(CC) -O2 -g -w -fPIC -I$(dir $@)src -c $(dir $@)src/$(notdir $*).c -o $@
+
+$(BUILD)/gen/%.o: gen/%.c $(FLAGS_STAMP) | $(DEPS_OK)
+	$(say) CC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/runtime/%.o: runtime/%.c $(FLAGS_STAMP) | $(DEPS_OK)
+	$(say) CC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(RT_LIB): $(RT_LIB_OBJS)
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The generator links the runtime's hashing so both agree on digests.
+$(SKILLC): $(BUILD)/gen/main.o $(GEN_LIB_OBJS) $(RT_LIB) $(GRAMMAR_OBJS)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(GEN_LIBS)
+
+# Bake: the generator writes table.c last, so table.c existing means a whole run.
+$(AGENT_GEN)/table.c: $(SKILLC)
+	$(say) SKILLC "$(SKILLS) -> $(AGENT_GEN)"
+	$(Q)$(SKILLC) --name '$(AGENT)' -o $(AGENT_GEN) --deps $(AGENT_GEN)/deps.mk $(SKILLS)
+-include $(AGENT_GEN)/deps.mk
+
+$(AGENT_GEN)/table.o: $(AGENT_GEN)/table.c $(FLAGS_STAMP)
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS) -Iruntime -c $< -o $@
+
+# -MMD does not see .incbin: the blob is an explicit prerequisite.
+$(AGENT_GEN)/data.o: $(AGENT_GEN)/table.c
+	$(say) AS $@
+	$(Q)$(CC) -c -Wa,-I,$(AGENT_GEN) $(AGENT_GEN)/data.S -o $@
+
+$(AGENT_BIN): $(AGENT_GEN)/table.o $(AGENT_GEN)/data.o $(BUILD)/runtime/main.o $(RT_LIB)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(RT_LIBS)
+
+-include $(shell find $(BUILD)/gen $(BUILD)/runtime $(BUILD)/tests -name '*.d' 2>/dev/null)
+
+# --- tests ----------------------------------------------------------------
+
+TEST_SRCS := $(sort $(wildcard tests/unit/*.c))
+TEST_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRCS))
+TEST_NAMES := $(patsubst tests/unit/test_%.c,%,$(filter tests/unit/test_%.c,$(TEST_SRCS)))
+TEST_RUNNER := $(BUILD)/tests/unit/run
+
+# Every suite file defines `Suite *suite_<name>(void)`; the list is generated
+# so adding a test file needs no registration.
+$(BUILD)/tests/unit/suites.h: $(TEST_SRCS) | $(BUILD)/.dir
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' $(foreach n,$(TEST_NAMES),'SUITE($(n))') > $@+ && \
+	  { cmp -s $@+ $@ && rm $@+ || mv $@+ $@; }
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c $(BUILD)/tests/unit/suites.h $(FLAGS_STAMP) | $(DEPS_OK)
+	$(say) CC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -I$(BUILD)/tests/unit -Igen -Iruntime -c $< -o $@
+
+$(TEST_RUNNER): $(TEST_OBJS) $(GEN_LIB_OBJS) $(RT_LIB) $(GRAMMAR_OBJS)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(GEN_LIBS) $(RT_LIBS) $$(pkg-config --libs check)
+
+# End-to-end suites bake these agents first and find them by environment.
+E2E_AGENT := $(BUILD)/e2e
+$(E2E_AGENT): $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o FORCE
+	@$(MAKE) --no-print-directory SKILLS=tests/e2e/skills AGENT=e2e $(E2E_AGENT)
+
+unit: $(TEST_RUNNER) $(SKILLC) $(AGENT_BIN) $(E2E_AGENT)
+	$(Q)SKILLC=$(SKILLC) AGENT=$(AGENT_BIN) E2E_AGENT=$(E2E_AGENT) CC='$(CC)' \
+	  TEST_ROOT=$(CURDIR) $(TEST_RUNNER)
+
+# Each header compiles on its own.
+HEADERS := $(wildcard gen/*.h runtime/*.h)
+check-headers: | $(DEPS_OK)
+	$(say) HDRS "$(words $(HEADERS)) headers"
+	$(Q)for h in $(HEADERS); do \
+	  printf '#include "%s"\n' "$$h" | $(CC) $(CFLAGS) -I. -x c -fsyntax-only -MF /dev/null - || exit 1; done
+
+test: check-headers
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 CFLAGS='-O1 -g' unit
+
+bench: $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o
+	$(Q)python3 bench/bake.py --build $(BUILD)
+
+install: $(SKILLC) $(RT_LIB)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/skillc \
+	  $(DESTDIR)$(PREFIX)/share/skillc/templates
+	install -m 0755 $(SKILLC) $(DESTDIR)$(PREFIX)/bin/skillc
+	install -m 0644 $(RT_LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 runtime/skc_abi.h $(DESTDIR)$(PREFIX)/include/skillc/
+	install -m 0644 $(BUILD)/runtime/main.o $(DESTDIR)$(PREFIX)/lib/skillc-main.o
+	install -m 0644 templates/* $(DESTDIR)$(PREFIX)/share/skillc/templates/
+
+clean:
+	rm -rf $(BUILD)

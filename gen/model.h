@@ -1,0 +1,99 @@
+/*
+ * model.h - the generator's one intermediate representation.
+ *
+ * Parse fills it, validate checks it, render reads it. Everything is
+ * allocated from the run's arena; strings are NUL-terminated.
+ */
+#ifndef MODEL_H
+#define MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../runtime/skc_abi.h"
+
+/* A place in a source file, for diagnostics. line/col are 1-based; 0: unknown. */
+struct sk_loc {
+	const char *path; /* display path, relative to the current directory */
+	unsigned line, col;
+};
+
+enum sk_lang { SK_LANG_NONE, SK_LANG_PYTHON, SK_LANG_BASH, SK_LANG_JS };
+
+/* Where a piece of tool metadata came from, lowest precedence first. */
+enum sk_origin { SK_FROM_DEFAULT, SK_FROM_FILENAME, SK_FROM_SCRIPT, SK_FROM_MANIFEST };
+
+struct sk_param {
+	const char *name;         /* property name in the schema */
+	const char *description;  /* NULL: none */
+	uint8_t type;             /* enum skc_type */
+	uint8_t item_type;        /* enum skc_type, when type is SKC_T_ARRAY */
+	bool required;
+	const char *default_json; /* JSON text of the default; NULL: none */
+	const char **enum_json;   /* JSON texts of the allowed values */
+	size_t n_enum, cap_enum;
+	const char *flag;         /* "--name" or "-n"; NULL: positional */
+	uint8_t pass;             /* enum skc_pass */
+	struct sk_loc loc;
+};
+
+struct sk_tool {
+	const char *name;        /* local name, unique within the skill */
+	const char *wire_name;   /* <skill>__<name>, set by validate */
+	const char *description; /* NULL: none */
+	const char *script;      /* path relative to the skill directory */
+	const char *interpreter; /* argv words; NULL: execute the script itself */
+	enum sk_lang lang;
+	uint8_t args;            /* enum skc_args */
+	uint32_t timeout_ms;     /* 0: runtime default */
+	uint32_t output_cap;     /* 0: runtime default */
+	bool is_library;         /* a module with neither main nor __main__ guard */
+	enum sk_origin description_from, params_from, args_from;
+	struct sk_param *params;
+	size_t n_params, cap_params;
+	struct sk_loc loc;       /* the script, or the manifest entry */
+};
+
+struct sk_file {
+	const char *path;   /* relative to the skill directory, '/' separated */
+	const char *disk;   /* path to read it from */
+	uint64_t size;
+	uint32_t mode;      /* 0644 or 0755 */
+	uint8_t sha256[32];
+};
+
+struct sk_kv {
+	const char *key, *value;
+};
+
+struct sk_skill {
+	const char *name;
+	const char *description;
+	const char *body;          /* Markdown after the frontmatter */
+	const char *license;
+	const char *compatibility;
+	const char *allowed_tools; /* space-separated */
+	struct sk_kv *metadata;
+	size_t n_metadata, cap_metadata;
+	const char *dir;           /* display path of the skill directory */
+	const char *source;        /* skill dir relative to its root ("." for the root itself) */
+	const char *skill_md;      /* display path of SKILL.md */
+	struct sk_loc name_loc;    /* where `name:` was given */
+	struct sk_tool *tools;
+	size_t n_tools, cap_tools;
+	struct sk_file *files;     /* every embedded file, sorted by path */
+	size_t n_files, cap_files;
+	char digest[65];           /* hex SHA-256 over the files */
+};
+
+struct sk_model {
+	const char *agent_name;
+	struct sk_skill *skills; /* sorted by name after validate */
+	size_t n_skills, cap_skills;
+	const char **deps;       /* every file read, for the Make dependency file */
+	size_t n_deps, cap_deps;
+	char digest[65];
+};
+
+#endif

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Install what the build needs and is missing: Debian packages, then the
+# pinned tree-sitter grammars from npm, each checked against its integrity
+# hash before it is unpacked. Idempotent; writes $BUILD/.deps-ok on success.
+set -euo pipefail
+
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$build/grammars"
+
+pkgs=(gcc make pkg-config libyaml-dev libtree-sitter-dev libjansson-dev check
+      libsubunit-dev libcurl4-openssl-dev python3 nodejs npm)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+# A node or python3 from elsewhere on PATH is as good as Debian's.
+for i in "${!missing[@]}"; do
+	case ${missing[$i]} in
+	nodejs) command -v node >/dev/null && unset 'missing[i]' ;;
+	npm) command -v npm >/dev/null && unset 'missing[i]' ;;
+	python3) command -v python3 >/dev/null && unset 'missing[i]' ;;
+	esac
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}" >&2
+	sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update -q >&2
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+
+grep -v '^#' "$here/grammars.lock" | while read -r name version integrity; do
+	[ -n "$name" ] || continue
+	dest="$build/grammars/$name"
+	if [ -f "$dest/.integrity" ] && [ "$(cat "$dest/.integrity")" = "$integrity" ]; then
+		continue
+	fi
+	echo "deps: fetching $name@$version" >&2
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	(cd "$tmp" && npm pack --silent "$name@$version" >/dev/null 2>npm.log) || {
+		cat "$tmp/npm.log" >&2; echo "deps: error: cannot fetch $name@$version from npm" >&2; exit 1; }
+	tgz="$tmp/$name-$version.tgz"
+	algo=${integrity%%-*}
+	want=${integrity#*-}
+	# coreutils only: compare hex digests rather than base64 ones
+	want_hex=$(printf '%s' "$want" | base64 -d | od -An -v -tx1 | tr -d ' \n')
+	got_hex=$("${algo}sum" "$tgz" | cut -d' ' -f1)
+	if [ "$got_hex" != "$want_hex" ]; then
+		echo "deps: error: $name@$version integrity mismatch (want $want_hex, got $got_hex)" >&2
+		exit 1
+	fi
+	rm -rf "$dest" "$tmp/x"
+	mkdir -p "$tmp/x"
+	tar -xzf "$tgz" -C "$tmp/x"
+	grep -q '#define LANGUAGE_VERSION 14' "$tmp/x/package/src/parser.c" || {
+		echo "deps: error: $name@$version is not tree-sitter ABI 14" >&2; exit 1; }
+	mkdir -p "$dest"
+	cp -R "$tmp/x/package/src" "$dest/src"
+	printf '%s\n' "$integrity" > "$dest/.integrity"
+	rm -rf "$tmp"
+	trap - EXIT
+done
+touch "$build/.deps-ok"

@@ -1,0 +1,129 @@
+/*
+ * skc_abi.h - the table ABI between generated code and the runtime.
+ *
+ * The generator (gen/) fills these structs; the runtime (runtime/) reads them.
+ * Every string lives in one pool and is addressed by an offset/length slice;
+ * each string in the pool is also NUL-terminated so it can be used as a C
+ * string. Embedded skill files live in the same read-only data blob.
+ *
+ * Bump SKC_ABI_VERSION on any change to a struct or enum below.
+ */
+#ifndef SKC_ABI_H
+#define SKC_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SKC_ABI_VERSION 1
+#define SKC_MAGIC 0x31434b53u /* "SKC1" little-endian */
+
+/* Parameter types, as in JSON Schema. */
+enum skc_type {
+	SKC_T_STRING = 0,
+	SKC_T_INTEGER = 1,
+	SKC_T_NUMBER = 2,
+	SKC_T_BOOLEAN = 3,
+	SKC_T_ARRAY = 4
+};
+
+/* How a tool receives its arguments. */
+enum skc_args {
+	SKC_ARGS_FLAGS = 0, /* --name value; positionals (no flag) follow */
+	SKC_ARGS_ARGV = 1,  /* positional, in declared order */
+	SKC_ARGS_JSON = 2   /* one JSON object on stdin */
+};
+
+/* How one parameter is written in the flags style. */
+enum skc_pass {
+	SKC_PASS_VALUE = 0,  /* flag value */
+	SKC_PASS_SWITCH = 1, /* bare flag when true, nothing when false */
+	SKC_PASS_REPEAT = 2, /* list: flag v1 flag v2 ... */
+	SKC_PASS_NARGS = 3   /* list: flag v1 v2 ... */
+};
+
+struct skc_slice {
+	uint32_t off;
+	uint32_t len;
+};
+
+struct skc_param {
+	struct skc_slice name;
+	struct skc_slice description;
+	struct skc_slice flag;         /* "--name", "-n"; len 0: positional */
+	struct skc_slice default_json; /* JSON text; len 0: no default */
+	uint32_t enum_first;           /* into skc_table.enums (JSON texts) */
+	uint32_t enum_count;
+	uint8_t type;      /* enum skc_type */
+	uint8_t item_type; /* enum skc_type, for SKC_T_ARRAY */
+	uint8_t required;
+	uint8_t pass; /* enum skc_pass */
+};
+
+struct skc_tool {
+	struct skc_slice name;        /* local name within the skill */
+	struct skc_slice wire_name;   /* <skill>__<tool> */
+	struct skc_slice description;
+	struct skc_slice script;      /* relative to the skill directory */
+	struct skc_slice interpreter; /* argv words, space-separated; len 0: exec the script */
+	struct skc_slice schema;      /* JSON Schema text of the input object */
+	uint32_t skill;
+	uint32_t param_first;
+	uint32_t param_count;
+	uint32_t timeout_ms;
+	uint32_t output_cap;
+	uint8_t args; /* enum skc_args */
+};
+
+struct skc_file {
+	struct skc_slice path; /* relative to the skill directory */
+	uint64_t data_off;     /* into skc_table.data */
+	uint64_t size;
+	uint8_t sha256[32];
+	uint32_t mode; /* permission bits: 0644 or 0755 */
+};
+
+struct skc_skill {
+	struct skc_slice name;
+	struct skc_slice description;
+	struct skc_slice body;        /* SKILL.md without frontmatter */
+	struct skc_slice source;      /* path of the skill dir relative to its root */
+	struct skc_slice license;
+	struct skc_slice compatibility;
+	struct skc_slice allowed_tools;
+	struct skc_slice digest;      /* hex SHA-256 over the skill's files */
+	uint32_t tool_first;
+	uint32_t tool_count;
+	uint32_t file_first;
+	uint32_t file_count;
+};
+
+struct skc_table {
+	uint32_t magic;
+	uint32_t abi_version;
+	const unsigned char *data; /* pool and file contents, read-only */
+	uint64_t data_size;
+	const struct skc_skill *skills;
+	uint32_t skill_count;
+	const struct skc_tool *tools;
+	uint32_t tool_count;
+	const struct skc_param *params;
+	uint32_t param_count;
+	const struct skc_slice *enums;
+	uint32_t enum_count;
+	const struct skc_file *files;
+	uint32_t file_count;
+	struct skc_slice agent_name;
+	struct skc_slice digest;    /* hex SHA-256 over every skill digest */
+	struct skc_slice list_json; /* precomputed `list --json` document */
+};
+
+/* Defined by the generated table; the runtime's only entry point to it. */
+const struct skc_table *skc_table(void);
+
+/* The C string for a slice. Pool strings are NUL-terminated. */
+static inline const char *skc_str(const struct skc_table *t, struct skc_slice s)
+{
+	return (const char *)t->data + s.off;
+}
+
+#endif
