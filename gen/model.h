@@ -79,6 +79,8 @@ struct sk_skill {
 	const char *dir;           /* display path of the skill directory */
 	const char *source;        /* skill dir relative to its root ("." for the root itself) */
 	const char *skill_md;      /* display path of SKILL.md */
+	const char *manifest;      /* display path of the manifest; NULL: none */
+	bool manifest_in_scripts;  /* the manifest lives in scripts/ */
 	struct sk_loc name_loc;    /* where `name:` was given */
 	struct sk_tool *tools;
 	size_t n_tools, cap_tools;

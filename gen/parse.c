@@ -1,0 +1,70 @@
+#include "parse.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "extract.h"
+#include "frontmatter.h"
+#include "manifest.h"
+
+int parse_read_file(struct arena *a, struct diag *d, const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	size_t cap = 1 << 14, n = 0;
+	char *buf = arena_alloc(a, cap);
+	for (;;) {
+		if (n + 1 >= cap) {
+			char *bigger = arena_alloc(a, cap * 2);
+			memcpy(bigger, buf, n);
+			buf = bigger;
+			cap *= 2;
+		}
+		size_t r = fread(buf + n, 1, cap - n - 1, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static void parse_skill(struct arena *a, struct diag *d, struct sk_skill *s)
+{
+	char *src;
+	size_t len;
+	const char *base = strrchr(s->dir, '/') ? strrchr(s->dir, '/') + 1 : s->dir;
+	if (s->skill_md && parse_read_file(a, d, s->skill_md, &src, &len) == 0)
+		fm_parse(a, d, s, s->skill_md, src, len, base);
+
+	struct ex_ctx cx = {.arena = a, .diag = d};
+	for (size_t i = 0; i < s->n_tools; i++) {
+		struct sk_tool *t = &s->tools[i];
+		if (parse_read_file(a, d, t->loc.path, &src, &len) == 0)
+			ex_script(&cx, t, src, len);
+	}
+
+	if (s->manifest && parse_read_file(a, d, s->manifest, &src, &len) == 0) {
+		struct mf_manifest *mf = mf_parse(a, d, s->manifest, src, len);
+		if (mf)
+			mf_apply(a, d, mf, s, s->manifest_in_scripts);
+	}
+}
+
+void parse_skills(struct arena *a, struct diag *d, struct sk_model *m)
+{
+	for (size_t i = 0; i < m->n_skills; i++)
+		parse_skill(a, d, &m->skills[i]);
+}

@@ -1,0 +1,137 @@
+#include "schema.h"
+
+#include <string.h>
+
+#include "arena.h"
+
+static const char *const schema_types[] = {"string", "integer", "number", "boolean", "array"};
+static const char *const schema_args[] = {"flags", "argv", "json"};
+static const char *const schema_pass[] = {"value", "switch", "repeat", "nargs"};
+
+json_t *schema_json_value(const char *text)
+{
+	json_error_t je;
+	return json_loads(text, JSON_DECODE_ANY, &je);
+}
+
+json_t *schema_tool(const struct sk_tool *t)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "type", json_string("object"));
+	if (t->n_params) {
+		json_t *props = json_object(), *req = json_array();
+		for (size_t i = 0; i < t->n_params; i++) {
+			const struct sk_param *p = &t->params[i];
+			json_t *ps = json_object();
+			json_object_set_new(ps, "type", json_string(schema_types[p->type]));
+			if (p->type == SKC_T_ARRAY) {
+				json_t *items = json_object();
+				json_object_set_new(items, "type", json_string(schema_types[p->item_type]));
+				json_object_set_new(ps, "items", items);
+			}
+			if (p->description)
+				json_object_set_new(ps, "description", json_string(p->description));
+			if (p->n_enum) {
+				json_t *en = json_array();
+				for (size_t k = 0; k < p->n_enum; k++) {
+					json_t *v = schema_json_value(p->enum_json[k]);
+					if (v)
+						json_array_append_new(en, v);
+				}
+				/* Enums of array parameters constrain the items. */
+				json_object_set_new(p->type == SKC_T_ARRAY ? json_object_get(ps, "items") : ps,
+						    "enum", en);
+			}
+			if (p->default_json) {
+				json_t *v = schema_json_value(p->default_json);
+				if (v && !json_is_null(v))
+					json_object_set_new(ps, "default", v);
+				else
+					json_decref(v);
+			}
+			json_object_set_new(props, p->name, ps);
+			if (p->required)
+				json_array_append_new(req, json_string(p->name));
+		}
+		json_object_set_new(o, "properties", props);
+		if (json_array_size(req))
+			json_object_set_new(o, "required", req);
+		else
+			json_decref(req);
+	}
+	json_object_set_new(o, "additionalProperties", json_false());
+	return o;
+}
+
+const char *schema_tool_description(struct arena *a, const struct sk_skill *s,
+				    const struct sk_tool *t)
+{
+	if (t->description && t->description[0])
+		return t->description;
+	return arena_printf(a, "Run %s of the %s skill.", t->script, s->name);
+}
+
+json_t *schema_list(struct arena *a, const struct sk_model *m)
+{
+	json_t *doc = json_object(), *skills = json_array();
+	json_object_set_new(doc, "agent", json_string(m->agent_name));
+	for (size_t i = 0; i < m->n_skills; i++) {
+		const struct sk_skill *s = &m->skills[i];
+		json_t *js = json_object(), *tools = json_array();
+		json_object_set_new(js, "name", json_string(s->name));
+		json_object_set_new(js, "description", json_string(s->description));
+		for (size_t j = 0; j < s->n_tools; j++) {
+			const struct sk_tool *t = &s->tools[j];
+			json_t *jt = json_object();
+			json_object_set_new(jt, "name", json_string(t->wire_name));
+			json_object_set_new(jt, "description",
+					    json_string(schema_tool_description(a, s, t)));
+			json_array_append_new(tools, jt);
+		}
+		json_object_set_new(js, "tools", tools);
+		json_array_append_new(skills, js);
+	}
+	json_object_set_new(doc, "skills", skills);
+	return doc;
+}
+
+json_t *schema_dump(struct arena *a, const struct sk_model *m)
+{
+	json_t *doc = json_array();
+	for (size_t i = 0; i < m->n_skills; i++) {
+		const struct sk_skill *s = &m->skills[i];
+		json_t *js = json_object(), *tools = json_array(), *files = json_array();
+		json_object_set_new(js, "name", json_string(s->name));
+		json_object_set_new(js, "description", json_string(s->description));
+		json_object_set_new(js, "source", json_string(s->source));
+		for (size_t j = 0; j < s->n_files; j++)
+			json_array_append_new(files, json_string(s->files[j].path));
+		json_object_set_new(js, "files", files);
+		for (size_t j = 0; j < s->n_tools; j++) {
+			const struct sk_tool *t = &s->tools[j];
+			json_t *jt = json_object(), *pass = json_object();
+			json_object_set_new(jt, "name", json_string(t->wire_name));
+			json_object_set_new(jt, "script", json_string(t->script));
+			json_object_set_new(jt, "interpreter",
+					    t->interpreter ? json_string(t->interpreter) : json_null());
+			json_object_set_new(jt, "args", json_string(schema_args[t->args]));
+			json_object_set_new(jt, "description",
+					    json_string(schema_tool_description(a, s, t)));
+			if (t->timeout_ms)
+				json_object_set_new(jt, "timeout_ms", json_integer(t->timeout_ms));
+			for (size_t k = 0; k < t->n_params; k++) {
+				const struct sk_param *p = &t->params[k];
+				json_object_set_new(pass, p->name,
+						    json_string(p->flag ? arena_printf(a, "%s %s", p->flag,
+										       schema_pass[p->pass])
+									: "positional"));
+			}
+			json_object_set_new(jt, "pass", pass);
+			json_object_set_new(jt, "inputSchema", schema_tool(t));
+			json_array_append_new(tools, jt);
+		}
+		json_object_set_new(js, "tools", tools);
+		json_array_append_new(doc, js);
+	}
+	return doc;
+}

@@ -1,0 +1,219 @@
+#include "validate.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../runtime/sha256.h"
+
+int val_wire_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > VAL_WIRE_MAX)
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+}
+
+static const char *val_type_name(uint8_t t)
+{
+	static const char *const names[] = {"string", "integer", "number", "boolean", "array"};
+	return t < sizeof names / sizeof names[0] ? names[t] : "unknown";
+}
+
+/* Does a JSON value fit a parameter type? */
+static int val_fits(const json_t *v, uint8_t type, uint8_t item)
+{
+	switch (type) {
+	case SKC_T_STRING:
+		return json_is_string(v);
+	case SKC_T_INTEGER:
+		return json_is_integer(v) ||
+		       (json_is_real(v) && json_real_value(v) == (double)(long long)json_real_value(v));
+	case SKC_T_NUMBER:
+		return json_is_number(v);
+	case SKC_T_BOOLEAN:
+		return json_is_boolean(v);
+	case SKC_T_ARRAY: {
+		if (!json_is_array(v))
+			return 0;
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) if (!val_fits(x, item, SKC_T_STRING)) return 0;
+		return 1;
+	}
+	}
+	return 0;
+}
+
+static void val_param(struct diag *d, const struct sk_tool *t, struct sk_param *p)
+{
+	const char *path = p->loc.path ? p->loc.path : t->loc.path;
+	unsigned line = p->loc.path ? p->loc.line : t->loc.line;
+	unsigned col = p->loc.path ? p->loc.col : t->loc.col;
+	if (!p->name || !p->name[0]) {
+		diag_error(d, path, line, col, "parameter of tool '%s' has no name", t->name);
+		return;
+	}
+	if (p->type > SKC_T_ARRAY || (p->type == SKC_T_ARRAY && p->item_type >= SKC_T_ARRAY)) {
+		diag_error(d, path, line, col, "parameter '%s' has an unsupported type", p->name);
+		return;
+	}
+	json_error_t je;
+	if (p->default_json) {
+		json_t *v = json_loads(p->default_json, JSON_DECODE_ANY, &je);
+		if (!v)
+			diag_error(d, path, line, col, "default of parameter '%s' is not valid JSON",
+				   p->name);
+		else if (!json_is_null(v) && !val_fits(v, p->type, p->item_type))
+			diag_error(d, path, line, col, "default %s of parameter '%s' is not a %s",
+				   p->default_json, p->name, val_type_name(p->type));
+		json_decref(v);
+	}
+	for (size_t i = 0; i < p->n_enum; i++) {
+		json_t *v = json_loads(p->enum_json[i], JSON_DECODE_ANY, &je);
+		uint8_t et = p->type == SKC_T_ARRAY ? p->item_type : p->type;
+		if (!v || !val_fits(v, et, SKC_T_STRING))
+			diag_error(d, path, line, col, "allowed value %s of parameter '%s' is not a %s",
+				   p->enum_json[i], p->name, val_type_name(et));
+		json_decref(v);
+	}
+}
+
+static int val_tool_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct sk_tool *)x)->name, ((const struct sk_tool *)y)->name);
+}
+
+static int val_skill_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct sk_skill *)x)->name, ((const struct sk_skill *)y)->name);
+}
+
+static int val_file_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct sk_file *)x)->path, ((const struct sk_file *)y)->path);
+}
+
+static void val_tools(struct arena *a, struct diag *d, struct sk_skill *s)
+{
+	/* Library modules are support files, not tools. */
+	size_t k = 0;
+	for (size_t i = 0; i < s->n_tools; i++)
+		if (!s->tools[i].is_library)
+			s->tools[k++] = s->tools[i];
+	s->n_tools = k;
+	qsort(s->tools, s->n_tools, sizeof s->tools[0], val_tool_cmp);
+
+	for (size_t i = 0; i < s->n_tools; i++) {
+		struct sk_tool *t = &s->tools[i];
+		const struct sk_loc *l = &t->loc;
+		if (i > 0 && !strcmp(t->name, s->tools[i - 1].name)) {
+			const struct sk_tool *first = &s->tools[i - 1];
+			diag_error(d, l->path, l->line, l->col,
+				   "duplicate tool '%s' in skill '%s'; rename one script or set 'name:' in a manifest",
+				   t->name, s->name);
+			diag_note(d, first->loc.path, first->loc.line, first->loc.col,
+				  "first defined here");
+			continue;
+		}
+		if (t->script[0] == '/' || !strcmp(t->script, "..") || !strncmp(t->script, "../", 3) ||
+		    strstr(t->script, "/../") ||
+		    (strlen(t->script) >= 3 && !strcmp(t->script + strlen(t->script) - 3, "/.."))) {
+			diag_error(d, l->path, l->line, l->col,
+				   "script path '%s' leaves the skill directory", t->script);
+			continue;
+		}
+		t->wire_name = arena_printf(a, "%s__%s", s->name, t->name);
+		if (strspn(t->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+			    strlen(t->name) ||
+		    !t->name[0]) {
+			diag_error(d, l->path, l->line, l->col,
+				   "tool name '%s' may only hold letters, digits, '_' and '-'; "
+				   "rename the script or set 'name:' in a manifest",
+				   t->name);
+			continue;
+		}
+		if (!val_wire_name_ok(t->wire_name)) {
+			diag_error(d, l->path, l->line, l->col,
+				   "tool name '%s' is %zu characters, over the limit of %d; "
+				   "shorten the skill or script name, or set 'name:' in a manifest",
+				   t->wire_name, strlen(t->wire_name), VAL_WIRE_MAX);
+			continue;
+		}
+		for (size_t j = 0; j < t->n_params; j++) {
+			val_param(d, t, &t->params[j]);
+			for (size_t q = 0; q < j; q++) {
+				if (t->params[q].name && t->params[j].name &&
+				    !strcmp(t->params[q].name, t->params[j].name)) {
+					const struct sk_param *p = &t->params[j];
+					diag_error(d, p->loc.path ? p->loc.path : l->path, p->loc.line,
+						   p->loc.col, "duplicate parameter '%s' in tool '%s'",
+						   p->name, t->name);
+					break;
+				}
+			}
+		}
+	}
+}
+
+static void val_digest(struct sk_skill *s)
+{
+	struct sha256 h;
+	uint8_t out[32];
+	sha256_init(&h);
+	for (size_t i = 0; i < s->n_files; i++) {
+		const struct sk_file *f = &s->files[i];
+		uint8_t meta[12];
+		for (int b = 0; b < 8; b++)
+			meta[b] = (uint8_t)(f->size >> (8 * b));
+		for (int b = 0; b < 4; b++)
+			meta[8 + b] = (uint8_t)(f->mode >> (8 * b));
+		sha256_update(&h, f->path, strlen(f->path) + 1);
+		sha256_update(&h, meta, sizeof meta);
+		sha256_update(&h, f->sha256, sizeof f->sha256);
+	}
+	sha256_final(&h, out);
+	sha256_hex(out, s->digest);
+}
+
+void validate_model(struct arena *a, struct diag *d, struct sk_model *m)
+{
+	/* Skills that parse could not name were reported there; leave them out. */
+	size_t k = 0;
+	for (size_t i = 0; i < m->n_skills; i++)
+		if (m->skills[i].name && m->skills[i].description)
+			m->skills[k++] = m->skills[i];
+	m->n_skills = k;
+	qsort(m->skills, m->n_skills, sizeof m->skills[0], val_skill_cmp);
+
+	for (size_t i = 0; i < m->n_skills; i++) {
+		struct sk_skill *s = &m->skills[i];
+		if (i > 0 && !strcmp(s->name, m->skills[i - 1].name)) {
+			const struct sk_skill *f = &m->skills[i - 1];
+			diag_error(d, s->name_loc.path ? s->name_loc.path : s->skill_md, s->name_loc.line,
+				   s->name_loc.col, "duplicate skill name '%s'", s->name);
+			diag_note(d, f->name_loc.path ? f->name_loc.path : f->skill_md, f->name_loc.line,
+				  f->name_loc.col, "first defined here");
+		}
+		qsort(s->files, s->n_files, sizeof s->files[0], val_file_cmp);
+		val_tools(a, d, s);
+		val_digest(s);
+	}
+
+	/* Wire names must be unique across skills too ("a" + "b__c" vs "a__b" + "c"). */
+	for (size_t i = 0; i < m->n_skills; i++)
+		for (size_t j = 0; j < m->skills[i].n_tools; j++) {
+			const struct sk_tool *t = &m->skills[i].tools[j];
+			for (size_t i2 = 0; i2 < i; i2++)
+				for (size_t j2 = 0; j2 < m->skills[i2].n_tools; j2++) {
+					const struct sk_tool *u = &m->skills[i2].tools[j2];
+					if (t->wire_name && u->wire_name &&
+					    !strcmp(t->wire_name, u->wire_name)) {
+						diag_error(d, t->loc.path, t->loc.line, t->loc.col,
+							   "tool name '%s' is already taken", t->wire_name);
+						diag_note(d, u->loc.path, u->loc.line, u->loc.col,
+							  "first defined here");
+					}
+				}
+		}
+}

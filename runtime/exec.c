@@ -1,0 +1,653 @@
+/* posix_spawn_file_actions_addchdir_np and _addclosefrom_np are glibc's. */
+#define _GNU_SOURCE
+#include "exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+enum {
+	CHUNK = 64 * 1024,  /* one read or write */
+	STEP_READS = 16,    /* reads per fd per step, so one flood cannot starve */
+	POLL_FALLBACK_MS = 50 /* leader-exit polling when there is no pidfd */
+};
+
+struct rx_proc {
+	pid_t pid;          /* 0: never started */
+	int in_fd, out_fd, err_fd, pid_fd; /* -1 when closed */
+	const char *in_data;
+	size_t in_len, in_off;
+	char *out;
+	size_t out_len, out_alloc, cap;
+	bool out_trunc;
+	char err[RX_ERR_TAIL]; /* ring buffer of the stderr tail */
+	uint64_t err_total;
+	int status;           /* from waitpid, once reaped */
+	bool reaped, finished, timed_out, cancelled, killed;
+	int spawn_errno;
+	uint64_t start_us, deadline_us, kill_at_us, drain_until_us, end_us;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		fputs("skillc: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0) {
+		/* close is not retried on EINTR: on Linux the fd is gone anyway. */
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+/* A CLOEXEC fd that is not 0, 1 or 2, so a dup2 onto those always clears
+ * CLOEXEC (a parent started with a closed stdin hands out fd 0). */
+static int high_fd(int fd)
+{
+	if (fd < 0 || fd > 2)
+		return fd;
+	int h = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return h;
+}
+
+static int make_pipe(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	fds[0] = high_fd(fds[0]);
+	fds[1] = high_fd(fds[1]);
+	if (fds[0] < 0 || fds[1] < 0) {
+		int e = errno;
+		close_fd(&fds[0]);
+		close_fd(&fds[1]);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+static int set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+static const char *env_get(const char *const *envp, const char *name)
+{
+	size_t n = strlen(name);
+	for (; envp && *envp; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+/*
+ * execvp's search, done in the parent so a miss costs no process: the first
+ * absolute PATH entry holding an executable regular file. Returns a malloc'd
+ * path, or NULL with errno ENOENT or EACCES.
+ */
+static char *path_search(const char *name, const char *const *envp)
+{
+	const char *path = env_get(envp ? envp : (const char *const *)environ, "PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	size_t nlen = strlen(name);
+	int err = ENOENT;
+	if (nlen == 0) {
+		errno = ENOENT;
+		return NULL;
+	}
+	while (*path) {
+		const char *end = strchr(path, ':');
+		size_t dlen = end ? (size_t)(end - path) : strlen(path);
+		if (dlen > 0 && path[0] == '/') {
+			char *full = xrealloc(NULL, dlen + nlen + 2);
+			memcpy(full, path, dlen);
+			full[dlen] = '/';
+			memcpy(full + dlen + 1, name, nlen + 1);
+			struct stat st;
+			if (stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
+				if (access(full, X_OK) == 0)
+					return full;
+				err = EACCES;
+			}
+			free(full);
+		}
+		path += dlen;
+		if (*path == ':')
+			path++;
+	}
+	errno = err;
+	return NULL;
+}
+
+static int spawn(struct rx_proc *p, const struct rx_spec *spec, int in, int out, int err)
+{
+	const char *const *envp = spec->envp ? spec->envp : (const char *const *)environ;
+	char *resolved = NULL;
+	const char *file = spec->argv[0];
+	if (!strchr(file, '/')) {
+		resolved = path_search(file, spec->envp);
+		if (!resolved)
+			return errno;
+		file = resolved;
+	}
+
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t all, none;
+	int rc = posix_spawn_file_actions_init(&fa);
+	if (rc) {
+		free(resolved);
+		return rc;
+	}
+	rc = posix_spawnattr_init(&at);
+	if (rc) {
+		posix_spawn_file_actions_destroy(&fa);
+		free(resolved);
+		return rc;
+	}
+	sigfillset(&all);
+	sigemptyset(&none);
+	/* Own group; default dispositions (ignored SIGPIPE too); empty mask. */
+	if (!rc)
+		rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
+						   POSIX_SPAWN_SETSIGMASK);
+	if (!rc)
+		rc = posix_spawnattr_setpgroup(&at, 0);
+	if (!rc)
+		rc = posix_spawnattr_setsigdefault(&at, &all);
+	if (!rc)
+		rc = posix_spawnattr_setsigmask(&at, &none);
+	if (!rc)
+		rc = posix_spawn_file_actions_adddup2(&fa, in, 0);
+	if (!rc)
+		rc = posix_spawn_file_actions_adddup2(&fa, out, 1);
+	if (!rc)
+		rc = posix_spawn_file_actions_adddup2(&fa, err, 2);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+	/* Belt and braces: fds others opened without CLOEXEC do not leak. */
+	if (!rc)
+		rc = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+#endif
+	if (!rc && spec->cwd)
+		rc = posix_spawn_file_actions_addchdir_np(&fa, spec->cwd);
+	if (!rc)
+		rc = posix_spawn(&p->pid, file, &fa, &at, (char *const *)spec->argv,
+				 (char *const *)envp);
+	if (rc)
+		p->pid = 0;
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	free(resolved);
+	return rc;
+}
+
+int rx_start(const struct rx_spec *spec, struct rx_proc **out)
+{
+	*out = NULL;
+	if (!spec || !spec->argv || !spec->argv[0]) {
+		errno = EINVAL;
+		return -1;
+	}
+	struct rx_proc *p = xrealloc(NULL, sizeof *p);
+	memset(p, 0, sizeof *p);
+	p->in_fd = p->out_fd = p->err_fd = p->pid_fd = -1;
+	p->cap = spec->output_cap ? spec->output_cap : RX_DEFAULT_CAP;
+	p->in_data = spec->stdin_data;
+	p->in_len = spec->stdin_data ? spec->stdin_len : 0;
+	p->start_us = now_us();
+	p->deadline_us = spec->timeout_ms ? p->start_us + (uint64_t)spec->timeout_ms * 1000u : 0;
+	*out = p;
+
+	int in[2] = {-1, -1}, o[2] = {-1, -1}, e[2] = {-1, -1};
+	int rc = 0;
+	if (spec->stdin_data) {
+		if (make_pipe(in) < 0)
+			rc = errno;
+	} else {
+		in[0] = high_fd(open("/dev/null", O_RDONLY | O_CLOEXEC));
+		if (in[0] < 0)
+			rc = errno;
+	}
+	if (!rc && (make_pipe(o) < 0 || make_pipe(e) < 0))
+		rc = errno;
+	if (!rc)
+		rc = spawn(p, spec, in[0], o[1], e[1]);
+	close_fd(&in[0]);
+	close_fd(&o[1]);
+	close_fd(&e[1]);
+	p->in_fd = in[1];
+	p->out_fd = o[0];
+	p->err_fd = e[0];
+	if (!rc && ((p->in_fd >= 0 && set_nonblock(p->in_fd) < 0) ||
+		    set_nonblock(p->out_fd) < 0 || set_nonblock(p->err_fd) < 0))
+		rc = errno; /* cannot happen on a fresh pipe; still reaped below */
+	if (rc) {
+		close_fd(&p->in_fd);
+		close_fd(&p->out_fd);
+		close_fd(&p->err_fd);
+		p->spawn_errno = rc;
+		if (p->pid > 0) {
+			kill(-p->pid, SIGKILL);
+			while (waitpid(p->pid, &p->status, 0) < 0 && errno == EINTR)
+				;
+			p->reaped = true;
+		}
+		p->finished = true;
+		p->end_us = now_us();
+		return 0;
+	}
+	if (p->in_len == 0)
+		close_fd(&p->in_fd);
+#ifdef SYS_pidfd_open
+	/* Readable when the leader exits, so poll wakes for it; CLOEXEC by default. */
+	p->pid_fd = high_fd((int)syscall(SYS_pidfd_open, p->pid, 0));
+#endif
+	return 0;
+}
+
+int rx_pollfds(struct rx_proc *p, struct pollfd *fds, int max)
+{
+	int n = 0;
+	if (p->finished)
+		return 0;
+	if (p->out_fd >= 0 && n < max)
+		fds[n++] = (struct pollfd){.fd = p->out_fd, .events = POLLIN};
+	if (p->err_fd >= 0 && n < max)
+		fds[n++] = (struct pollfd){.fd = p->err_fd, .events = POLLIN};
+	if (p->in_fd >= 0 && n < max)
+		fds[n++] = (struct pollfd){.fd = p->in_fd, .events = POLLOUT};
+	if (p->pid_fd >= 0 && !p->reaped && n < max)
+		fds[n++] = (struct pollfd){.fd = p->pid_fd, .events = POLLIN};
+	return n;
+}
+
+static int ms_until(uint64_t at, uint64_t now)
+{
+	if (at <= now)
+		return 0;
+	uint64_t ms = (at - now + 999) / 1000; /* round up: no busy loop */
+	return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
+int rx_timeout_ms(const struct rx_proc *p)
+{
+	if (p->finished)
+		return 0;
+	uint64_t now = now_us();
+	int t = -1;
+#define EARLIER(at) do { int m_ = ms_until((at), now); if (t < 0 || m_ < t) t = m_; } while (0)
+	if (p->reaped) {
+		EARLIER(p->drain_until_us);
+	} else {
+		if (p->deadline_us && !p->timed_out)
+			EARLIER(p->deadline_us);
+		if (p->timed_out && !p->killed)
+			EARLIER(p->kill_at_us);
+		if (p->pid_fd < 0 && (t < 0 || t > POLL_FALLBACK_MS))
+			t = POLL_FALLBACK_MS;
+	}
+#undef EARLIER
+	return t;
+}
+
+static void append_out(struct rx_proc *p, const char *b, size_t n)
+{
+	size_t room = p->cap - p->out_len;
+	if (n > room) {
+		p->out_trunc = true;
+		n = room;
+	}
+	if (!n)
+		return;
+	if (p->out_len + n + 1 > p->out_alloc) {
+		size_t want = p->out_alloc ? p->out_alloc * 2 : 4096;
+		while (want < p->out_len + n + 1)
+			want *= 2;
+		if (want > p->cap + 1)
+			want = p->cap + 1;
+		p->out = xrealloc(p->out, want);
+		p->out_alloc = want;
+	}
+	memcpy(p->out + p->out_len, b, n);
+	p->out_len += n;
+}
+
+static void append_err(struct rx_proc *p, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t at = (size_t)(p->err_total % RX_ERR_TAIL);
+		size_t take = RX_ERR_TAIL - at < n - i ? RX_ERR_TAIL - at : n - i;
+		memcpy(p->err + at, b + i, take);
+		i += take;
+		p->err_total += take;
+	}
+}
+
+static void drain(struct rx_proc *p, int *fd, bool is_out)
+{
+	char buf[CHUNK];
+	for (int i = 0; *fd >= 0 && i < STEP_READS; i++) {
+		ssize_t n = read(*fd, buf, sizeof buf);
+		if (n > 0) {
+			if (is_out)
+				append_out(p, buf, (size_t)n);
+			else
+				append_err(p, buf, (size_t)n);
+		} else if (n == 0) {
+			close_fd(fd);
+		} else if (errno == EINTR) {
+			continue;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			return;
+		} else {
+			close_fd(fd);
+		}
+	}
+}
+
+/* A write to a pipe whose reader is gone raises SIGPIPE; block it around the
+ * write and consume one we caused, leaving the process's disposition alone. */
+static void feed(struct rx_proc *p)
+{
+	if (p->in_fd < 0)
+		return;
+	sigset_t pipe_set, old, pending;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	sigpending(&pending);
+	bool was_pending = sigismember(&pending, SIGPIPE);
+	for (int i = 0; p->in_fd >= 0 && i < STEP_READS && p->in_off < p->in_len; i++) {
+		size_t n = p->in_len - p->in_off;
+		ssize_t w = write(p->in_fd, p->in_data + p->in_off, n < CHUNK ? n : CHUNK);
+		if (w >= 0) {
+			p->in_off += (size_t)w;
+		} else if (errno == EINTR) {
+			continue;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			break;
+		} else {
+			if (errno == EPIPE && !was_pending) {
+				struct timespec zero = {0, 0};
+				while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
+					;
+			}
+			close_fd(&p->in_fd);
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (p->in_off >= p->in_len)
+		close_fd(&p->in_fd); /* EOF for the child */
+}
+
+static void reap(struct rx_proc *p, bool block)
+{
+	siginfo_t si;
+	for (;;) {
+		memset(&si, 0, sizeof si);
+		int flags = WEXITED | WNOWAIT | (block ? 0 : WNOHANG);
+		if (waitid(P_PID, (id_t)p->pid, &si, flags) == 0)
+			break;
+		if (errno != EINTR) {
+			/* ECHILD: someone else reaped it (SIGCHLD ignored?). */
+			p->reaped = true;
+			p->status = -1;
+			goto reaped;
+		}
+	}
+	if (si.si_pid != p->pid)
+		return; /* still running */
+	/* The zombie leader still pins the group id: kill the rest safely. */
+	kill(-p->pid, SIGKILL);
+	while (waitpid(p->pid, &p->status, 0) < 0) {
+		if (errno != EINTR) {
+			p->status = -1;
+			break;
+		}
+	}
+	p->reaped = true;
+reaped:
+	p->end_us = now_us();
+	p->drain_until_us = p->end_us + RX_DRAIN_GRACE_MS * 1000u;
+	close_fd(&p->in_fd);
+	close_fd(&p->pid_fd);
+}
+
+int rx_step(struct rx_proc *p)
+{
+	if (p->finished)
+		return 1;
+	feed(p);
+	drain(p, &p->out_fd, true);
+	drain(p, &p->err_fd, false);
+	if (!p->reaped) {
+		reap(p, false);
+		if (p->reaped) {
+			drain(p, &p->out_fd, true);
+			drain(p, &p->err_fd, false);
+		}
+	}
+	uint64_t now = now_us();
+	if (!p->reaped) {
+		if (p->deadline_us && !p->timed_out && now >= p->deadline_us) {
+			p->timed_out = true;
+			kill(-p->pid, SIGTERM);
+			p->kill_at_us = now + RX_TERM_GRACE_MS * 1000u;
+		}
+		if (p->timed_out && !p->killed && now >= p->kill_at_us) {
+			kill(-p->pid, SIGKILL);
+			p->killed = true;
+		}
+		return 0;
+	}
+	if ((p->out_fd < 0 && p->err_fd < 0) || now >= p->drain_until_us) {
+		close_fd(&p->out_fd);
+		close_fd(&p->err_fd);
+		p->finished = true;
+	}
+	return p->finished;
+}
+
+void rx_kill(struct rx_proc *p)
+{
+	if (p->pid > 0 && !p->reaped) {
+		kill(-p->pid, SIGKILL);
+		p->killed = true;
+		p->cancelled = true;
+	}
+}
+
+static char *dup_mem(const char *b, size_t n)
+{
+	char *s = xrealloc(NULL, n + 1);
+	if (n)
+		memcpy(s, b, n);
+	s[n] = '\0';
+	return s;
+}
+
+void rx_finish(struct rx_proc *p, struct rx_result *res)
+{
+	memset(res, 0, sizeof *res);
+	if (p->pid > 0 && !p->reaped) {
+		if (!p->finished && !p->killed) {
+			kill(-p->pid, SIGKILL);
+			p->killed = true;
+		}
+		reap(p, true);
+	}
+	close_fd(&p->in_fd);
+	close_fd(&p->out_fd);
+	close_fd(&p->err_fd);
+	close_fd(&p->pid_fd);
+
+	if (p->out) {
+		p->out[p->out_len] = '\0';
+		res->out = p->out;
+	} else {
+		res->out = dup_mem("", 0);
+	}
+	res->out_len = p->out_len;
+	res->out_truncated = p->out_trunc;
+
+	size_t elen = p->err_total < RX_ERR_TAIL ? (size_t)p->err_total : RX_ERR_TAIL;
+	res->err = xrealloc(NULL, elen + 1);
+	size_t start = (size_t)((p->err_total - elen) % RX_ERR_TAIL);
+	size_t first = RX_ERR_TAIL - start < elen ? RX_ERR_TAIL - start : elen;
+	memcpy(res->err, p->err + start, first);
+	memcpy(res->err + first, p->err, elen - first);
+	res->err[elen] = '\0';
+	res->err_len = elen;
+	res->err_truncated = p->err_total > RX_ERR_TAIL;
+
+	res->exit_code = -1;
+	if (p->reaped && p->status != -1) {
+		if (WIFEXITED(p->status))
+			res->exit_code = WEXITSTATUS(p->status);
+		else if (WIFSIGNALED(p->status))
+			res->term_signal = WTERMSIG(p->status);
+	}
+	res->timed_out = p->timed_out;
+	res->cancelled = p->cancelled;
+	res->spawn_errno = p->spawn_errno;
+	uint64_t end = p->end_us ? p->end_us : now_us();
+	res->duration_us = end - p->start_us;
+	free(p);
+}
+
+int rx_run(const struct rx_spec *spec, struct rx_result *res)
+{
+	struct rx_proc *p;
+	if (rx_start(spec, &p) < 0) {
+		int e = errno;
+		memset(res, 0, sizeof *res);
+		res->exit_code = -1;
+		res->spawn_errno = e;
+		errno = e;
+		return -1;
+	}
+	struct pollfd fds[RX_POLLFDS];
+	while (!rx_step(p)) {
+		int n = rx_pollfds(p, fds, RX_POLLFDS);
+		int t = rx_timeout_ms(p);
+		if (n == 0 && t < 0)
+			t = POLL_FALLBACK_MS; /* cannot happen; never sleep forever */
+		poll(fds, (nfds_t)n, t); /* EINTR: just step again */
+	}
+	rx_finish(p, res);
+	return 0;
+}
+
+void rx_result_release(struct rx_result *res)
+{
+	free(res->out);
+	free(res->err);
+	res->out = res->err = NULL;
+	res->out_len = res->err_len = 0;
+}
+
+static bool allowed(const char *kv)
+{
+	static const char *const names[] = {
+		"PATH", "HOME", "LANG", "TERM", "TZ", "TMPDIR", "USER", "LOGNAME",
+	};
+	const char *eq = strchr(kv, '=');
+	if (!eq)
+		return false;
+	size_t n = (size_t)(eq - kv);
+	if (n > 3 && strncmp(kv, "LC_", 3) == 0)
+		return true;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i]) == n && strncmp(kv, names[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* Whether two "K=V" strings name the same variable. */
+static bool same_key(const char *a, const char *b)
+{
+	size_t na = strcspn(a, "="), nb = strcspn(b, "=");
+	return na == nb && strncmp(a, b, na) == 0;
+}
+
+char **rx_env_clean(const char *const *extra)
+{
+	size_t cap = 2, n = 0;
+	for (char **e = environ; e && *e; e++)
+		cap++;
+	for (const char *const *e = extra; e && *e; e++)
+		cap++;
+	char **env = xrealloc(NULL, cap * sizeof *env);
+	for (char **e = environ; e && *e; e++) {
+		if (!allowed(*e))
+			continue;
+		bool dup = false, overridden = false;
+		for (size_t i = 0; i < n && !dup; i++)
+			dup = same_key(env[i], *e);
+		for (const char *const *x = extra; x && *x && !overridden; x++)
+			overridden = same_key(*x, *e);
+		if (!dup && !overridden)
+			env[n++] = dup_mem(*e, strlen(*e));
+	}
+	for (const char *const *x = extra; x && *x; x++) {
+		if (!strchr(*x, '=') || **x == '=')
+			continue;
+		bool dup = false;
+		for (size_t i = 0; i < n && !dup; i++)
+			if (same_key(env[i], *x)) {
+				/* a later extra wins over an earlier one */
+				free(env[i]);
+				env[i] = dup_mem(*x, strlen(*x));
+				dup = true;
+			}
+		if (!dup)
+			env[n++] = dup_mem(*x, strlen(*x));
+	}
+	env[n] = NULL;
+	if (!env_get((const char *const *)env, "PATH")) {
+		const char *d = "PATH=/usr/local/bin:/usr/bin:/bin";
+		env[n++] = dup_mem(d, strlen(d));
+		env[n] = NULL;
+	}
+	return env;
+}
+
+void rx_env_free(char **env)
+{
+	if (!env)
+		return;
+	for (char **e = env; *e; e++)
+		free(*e);
+	free(env);
+}

@@ -1,0 +1,43 @@
+/*
+ * invoke.h - run one tool call end to end: extract the skill's files,
+ * build the argument words or stdin, clean the environment, run the script
+ * in its own process group with a timeout and an output cap.
+ *
+ * Arguments must already have passed ra_validate.
+ */
+#ifndef INV_INVOKE_H
+#define INV_INVOKE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exec.h"
+#include "skc_abi.h"
+
+#define INV_DEFAULT_TIMEOUT_MS 30000u
+#define INV_DEFAULT_OUTPUT_CAP (1u << 20)
+
+enum inv_status {
+	INV_OK,          /* ran and exited 0 */
+	INV_FAILED,      /* ran and exited non-zero, or died of a signal */
+	INV_TIMEOUT,     /* killed at the timeout */
+	INV_BAD_ARGS,    /* the arguments could not be passed */
+	INV_CANNOT_RUN   /* files could not be extracted, or the interpreter is missing */
+};
+
+struct inv_opts {
+	uint32_t timeout_ms; /* 0: the tool's own, else INV_DEFAULT_TIMEOUT_MS */
+	size_t output_cap;   /* 0: the tool's own, else INV_DEFAULT_OUTPUT_CAP */
+};
+
+/* res is filled whenever the process started (release it with rx_result_release);
+ * err explains every status but INV_OK. */
+enum inv_status inv_run(const struct skc_table *t, const struct skc_tool *tool, json_t *args,
+			const struct inv_opts *o, struct rx_result *res, char *err, size_t errn);
+
+/* The interpreter's words (at most max-1, NULL-terminated) in buf; 0 words: run the script. */
+size_t inv_interpreter(const struct skc_table *t, const struct skc_tool *tool, char *buf,
+		       size_t bufn, const char **words, size_t max);
+
+#endif

@@ -1,0 +1,530 @@
+/*
+ * main.c - the agent's command line: list, show, call, version, doctor.
+ *
+ * Results go to stdout, diagnostics to stderr. Exit codes are documented in
+ * usage[] and the README, and stable.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "cache.h"
+#include "exec.h"
+#include "invoke.h"
+#include "skc_abi.h"
+#include "table.h"
+
+enum cli_exit {
+	CLI_OK = 0,
+	CLI_TOOL_FAILED = 1,
+	CLI_USAGE = 2,
+	CLI_UNKNOWN_TOOL = 3,
+	CLI_TIMEOUT = 4,
+	CLI_CANNOT_RUN = 5,
+	CLI_CORRUPT = 70
+};
+
+
+static const char usage[] =
+	"usage: %s <command> [options]\n"
+	"\n"
+	"commands:\n"
+	"  list [--json]                 skills and their tools\n"
+	"  show NAME [--json]            a skill (description, body, tools) or a tool (schema)\n"
+	"  call TOOL [--arg NAME=VALUE]... [--json OBJECT] [--timeout SECONDS] [--max-output BYTES]\n"
+	"                                run a tool; its output goes to stdout\n"
+	"  version [--json]              build id, table ABI version, digest of the skills\n"
+	"  doctor [--json]               check interpreters and the extraction cache\n"
+	"  help                          show this help\n"
+	"\n"
+	"exit status of call: 0 success, 1 the tool failed, 2 bad usage or arguments,\n"
+	"3 unknown tool, 4 the tool timed out, 5 the tool could not be started;\n"
+	"70 the baked table is damaged.\n";
+
+static const char *prog = "agent";
+
+static void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s: error: ", prog);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static int cli_json_out(json_t *doc)
+{
+	int rc = json_dumpf(doc, stdout, JSON_INDENT(2)) == 0 ? CLI_OK : CLI_CORRUPT;
+	fputc('\n', stdout);
+	json_decref(doc);
+	return rc;
+}
+
+/* ---- list ---- */
+
+static int cmd_list(const struct skc_table *t, int json)
+{
+	if (json) {
+		fwrite(skc_str(t, t->list_json), 1, t->list_json.len, stdout);
+		return CLI_OK;
+	}
+	for (uint32_t i = 0; i < t->skill_count; i++) {
+		const struct skc_skill *s = &t->skills[i];
+		printf("%s\n    %s\n", skc_str(t, s->name), skc_str(t, s->description));
+		for (uint32_t j = 0; j < s->tool_count; j++) {
+			const struct skc_tool *tool = &t->tools[s->tool_first + j];
+			printf("  %s\n      %s\n", skc_str(t, tool->wire_name),
+			       skc_str(t, tool->description));
+		}
+	}
+	return CLI_OK;
+}
+
+/* ---- show ---- */
+
+static void show_param(const struct skc_table *t, const struct skc_param *p)
+{
+	printf("  %-20s %s%s", skc_str(t, p->name), ra_param_type(p),
+	       p->required ? ", required" : "");
+	if (p->flag.len)
+		printf(", passed as %s", skc_str(t, p->flag));
+	if (p->default_json.len)
+		printf(", default %s", skc_str(t, p->default_json));
+	if (p->enum_count) {
+		printf(", one of");
+		for (uint32_t k = 0; k < p->enum_count; k++)
+			printf("%s %s", k ? "," : "", skc_str(t, t->enums[p->enum_first + k]));
+	}
+	putchar('\n');
+	if (p->description.len)
+		printf("  %-20s %s\n", "", skc_str(t, p->description));
+}
+
+static json_t *show_tool_json(const struct skc_table *t, const struct skc_tool *tool)
+{
+	json_error_t je;
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(skc_str(t, tool->wire_name)));
+	json_object_set_new(o, "skill", json_string(skc_str(t, t->skills[tool->skill].name)));
+	json_object_set_new(o, "description", json_string(skc_str(t, tool->description)));
+	json_object_set_new(o, "script", json_string(skc_str(t, tool->script)));
+	json_object_set_new(o, "inputSchema", json_loads(skc_str(t, tool->schema), 0, &je));
+	return o;
+}
+
+static int cmd_show(const struct skc_table *t, const char *name, int json)
+{
+	const struct skc_skill *s = tbl_skill(t, name);
+	if (s) {
+		if (json) {
+			json_t *o = json_object(), *tools = json_array();
+			json_object_set_new(o, "name", json_string(skc_str(t, s->name)));
+			json_object_set_new(o, "description", json_string(skc_str(t, s->description)));
+			if (s->license.len)
+				json_object_set_new(o, "license", json_string(skc_str(t, s->license)));
+			if (s->compatibility.len)
+				json_object_set_new(o, "compatibility",
+						    json_string(skc_str(t, s->compatibility)));
+			json_object_set_new(o, "body", json_stringn(skc_str(t, s->body), s->body.len));
+			for (uint32_t j = 0; j < s->tool_count; j++)
+				json_array_append_new(tools, show_tool_json(t, &t->tools[s->tool_first + j]));
+			json_object_set_new(o, "tools", tools);
+			json_t *files = json_array();
+			for (uint32_t j = 0; j < s->file_count; j++)
+				json_array_append_new(files,
+						      json_string(skc_str(t, t->files[s->file_first + j].path)));
+			json_object_set_new(o, "files", files);
+			return cli_json_out(o);
+		}
+		printf("%s\n%s\n", skc_str(t, s->name), skc_str(t, s->description));
+		if (s->compatibility.len)
+			printf("compatibility: %s\n", skc_str(t, s->compatibility));
+		if (s->license.len)
+			printf("license: %s\n", skc_str(t, s->license));
+		printf("\ntools:\n");
+		for (uint32_t j = 0; j < s->tool_count; j++) {
+			const struct skc_tool *tool = &t->tools[s->tool_first + j];
+			printf("  %s\n      %s\n", skc_str(t, tool->wire_name),
+			       skc_str(t, tool->description));
+		}
+		if (!s->tool_count)
+			printf("  (none)\n");
+		printf("\nfiles:\n");
+		for (uint32_t j = 0; j < s->file_count; j++)
+			printf("  %s\n", skc_str(t, t->files[s->file_first + j].path));
+		printf("\n");
+		fwrite(skc_str(t, s->body), 1, s->body.len, stdout);
+		if (s->body.len && skc_str(t, s->body)[s->body.len - 1] != '\n')
+			putchar('\n');
+		return CLI_OK;
+	}
+	const struct skc_tool *tool = tbl_tool(t, name);
+	if (!tool) {
+		const char *near = tbl_suggest(t, name);
+		if (near)
+			cli_error("no skill or tool named '%s'; did you mean '%s'?", name, near);
+		else
+			cli_error("no skill or tool named '%s' (see '%s list')", name, prog);
+		return CLI_UNKNOWN_TOOL;
+	}
+	if (json)
+		return cli_json_out(show_tool_json(t, tool));
+	static const char *const styles[] = {"flags", "argv", "json"};
+	printf("%s\n%s\n\nscript: %s (arguments as %s)\n", skc_str(t, tool->wire_name),
+	       skc_str(t, tool->description), skc_str(t, tool->script),
+	       tool->args < 3 ? styles[tool->args] : "?");
+	printf("\nparameters:\n");
+	for (uint32_t k = 0; k < tool->param_count; k++)
+		show_param(t, &t->params[tool->param_first + k]);
+	if (!tool->param_count)
+		printf("  (none)\n");
+	printf("\ninput schema:\n%s\n", skc_str(t, tool->schema));
+	return CLI_OK;
+}
+
+/* ---- call ---- */
+
+static int run_tool(const struct skc_table *t, const struct skc_tool *tool, json_t *args,
+		    double timeout_s, double max_out)
+{
+	struct inv_opts o = {
+		.timeout_ms = (uint32_t)(timeout_s * 1000 + 0.5),
+		.output_cap = (size_t)max_out,
+	};
+	struct rx_result res;
+	char err[512];
+	enum inv_status st = inv_run(t, tool, args, &o, &res, err, sizeof err);
+	fwrite(res.out ? res.out : "", 1, res.out_len, stdout);
+	fflush(stdout);
+	/* The tool's stderr is its log: pass it on, then our verdict. */
+	if (res.err_len) {
+		if (res.err_truncated)
+			fputs("[... earlier stderr dropped ...]\n", stderr);
+		fwrite(res.err, 1, res.err_len, stderr);
+		if (res.err[res.err_len - 1] != '\n')
+			fputc('\n', stderr);
+	}
+	if (res.out_truncated)
+		fprintf(stderr, "%s: warning: output of '%s' truncated at %zu bytes\n", prog,
+			skc_str(t, tool->wire_name), res.out_len);
+	rx_result_release(&res);
+	switch (st) {
+	case INV_OK:
+		return CLI_OK;
+	case INV_FAILED:
+		cli_error("tool '%s' %s", skc_str(t, tool->wire_name), err);
+		return CLI_TOOL_FAILED;
+	case INV_TIMEOUT:
+		cli_error("tool '%s' %s", skc_str(t, tool->wire_name), err);
+		return CLI_TIMEOUT;
+	case INV_BAD_ARGS:
+		cli_error("%s: %s", skc_str(t, tool->wire_name), err);
+		return CLI_USAGE;
+	case INV_CANNOT_RUN:
+		break;
+	}
+	cli_error("tool '%s' cannot run: %s", skc_str(t, tool->wire_name), err);
+	return CLI_CANNOT_RUN;
+}
+
+static int cli_number(const char *opt, const char *s, double max, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (!*s || *end || errno || !(v > 0) || v > max) {
+		cli_error("%s wants a positive number, not '%s'", opt, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int cmd_call(const struct skc_table *t, int argc, char **argv)
+{
+	const char *name = NULL, *json_text = NULL;
+	const char **kv = calloc((size_t)argc + 1, sizeof *kv);
+	size_t n_kv = 0;
+	double timeout_s = 0, max_out = 0;
+	int rc = CLI_USAGE;
+	json_t *args = NULL;
+	char err[512];
+	if (!kv)
+		return CLI_CANNOT_RUN;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int takes = !strcmp(a, "--arg") || !strcmp(a, "--json") || !strcmp(a, "--timeout") ||
+			    !strcmp(a, "--max-output");
+		if (takes && !v) {
+			cli_error("option '%s' needs a value", a);
+			goto out;
+		}
+		if (!strcmp(a, "--arg"))
+			kv[n_kv++] = argv[++i];
+		else if (!strncmp(a, "--arg=", 6))
+			kv[n_kv++] = a + 6;
+		else if (!strcmp(a, "--json"))
+			json_text = argv[++i];
+		else if (!strcmp(a, "--timeout")) {
+			if (cli_number(a, argv[++i], 86400, &timeout_s))
+				goto out;
+		} else if (!strcmp(a, "--max-output")) {
+			if (cli_number(a, argv[++i], (double)(1u << 30), &max_out))
+				goto out;
+		} else if (a[0] == '-' && a[1]) {
+			cli_error("unknown option '%s' for call", a);
+			goto out;
+		} else if (!name)
+			name = a;
+		else {
+			cli_error("unexpected argument '%s'; pass tool arguments with --arg NAME=VALUE", a);
+			goto out;
+		}
+	}
+	if (!name) {
+		cli_error("call needs a tool name (see '%s list')", prog);
+		goto out;
+	}
+	const struct skc_tool *tool = tbl_tool(t, name);
+	if (!tool) {
+		const char *near = tbl_suggest(t, name);
+		if (near)
+			cli_error("unknown tool '%s'; did you mean '%s'?", name, near);
+		else
+			cli_error("unknown tool '%s' (see '%s list')", name, prog);
+		rc = CLI_UNKNOWN_TOOL;
+		goto out;
+	}
+
+	if (json_text) {
+		json_error_t je;
+		args = json_loads(json_text, JSON_DECODE_ANY, &je);
+		if (!args) {
+			cli_error("--json is not valid JSON: %s (at column %d)", je.text, je.column);
+			goto out;
+		}
+		if (!json_is_object(args)) {
+			cli_error("--json must be a JSON object of arguments");
+			goto out;
+		}
+	} else {
+		args = json_object();
+	}
+	if (n_kv) {
+		json_t *more = ra_from_kv(t, tool, kv, n_kv, err, sizeof err);
+		if (!more) {
+			cli_error("%s", err);
+			goto out;
+		}
+		json_object_update(args, more);
+		json_decref(more);
+	}
+	if (ra_validate(t, tool, args, err, sizeof err) != 0) {
+		cli_error("%s: %s", skc_str(t, tool->wire_name), err);
+		goto out;
+	}
+
+	rc = run_tool(t, tool, args, timeout_s, max_out);
+out:
+	json_decref(args);
+	free(kv);
+	return rc;
+}
+
+/* ---- version and doctor ---- */
+
+static int cmd_version(const struct skc_table *t, int json)
+{
+	const char *digest = skc_str(t, t->digest);
+	char build[17];
+	snprintf(build, sizeof build, "%.16s", digest);
+	if (json) {
+		json_t *o = json_object();
+		json_object_set_new(o, "agent", json_string(skc_str(t, t->agent_name)));
+		json_object_set_new(o, "build", json_string(build));
+		json_object_set_new(o, "abi", json_integer(t->abi_version));
+		json_object_set_new(o, "digest", json_string(digest));
+		json_object_set_new(o, "skills", json_integer(t->skill_count));
+		json_object_set_new(o, "tools", json_integer(t->tool_count));
+		return cli_json_out(o);
+	}
+	printf("%s build %s\ntable ABI %u\ndigest %s\n%u skills, %u tools\n",
+	       skc_str(t, t->agent_name), build, (unsigned)t->abi_version, digest,
+	       (unsigned)t->skill_count, (unsigned)t->tool_count);
+	return CLI_OK;
+}
+
+/* Look a program up the way the tool's process will: through the clean PATH. */
+static int doctor_find(const char *prog_name, char *out, size_t n)
+{
+	if (strchr(prog_name, '/')) {
+		snprintf(out, n, "%s", prog_name);
+		return access(prog_name, X_OK) == 0;
+	}
+	char **env = rx_env_clean(NULL);
+	const char *path = "/usr/local/bin:/usr/bin:/bin";
+	for (char **e = env; e && *e; e++)
+		if (!strncmp(*e, "PATH=", 5))
+			path = *e + 5;
+	int found = 0;
+	const char *p = path;
+	while (!found) {
+		size_t len = strcspn(p, ":");
+		if (len && p[0] == '/') {
+			snprintf(out, n, "%.*s/%s", (int)len, p, prog_name);
+			struct stat st;
+			found = stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0;
+		}
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	rx_env_free(env);
+	if (!found)
+		snprintf(out, n, "not found in PATH");
+	return found;
+}
+
+static int cmd_doctor(const struct skc_table *t, int json)
+{
+	json_t *doc = json_object(), *interps = json_array();
+	int ok = 1;
+	/* Each distinct interpreter once, with how many tools need it. */
+	for (uint32_t i = 0; i < t->tool_count; i++) {
+		char buf[512], where[PATH_MAX];
+		const char *w[16];
+		if (!inv_interpreter(t, &t->tools[i], buf, sizeof buf, w, 16))
+			continue;
+		int seen = 0;
+		for (uint32_t j = 0; j < i && !seen; j++) {
+			char b2[512];
+			const char *w2[16];
+			seen = inv_interpreter(t, &t->tools[j], b2, sizeof b2, w2, 16) && !strcmp(w[0], w2[0]);
+		}
+		if (seen)
+			continue;
+		unsigned users = 0;
+		for (uint32_t j = i; j < t->tool_count; j++) {
+			char b2[512];
+			const char *w2[16];
+			users += inv_interpreter(t, &t->tools[j], b2, sizeof b2, w2, 16) && !strcmp(w[0], w2[0]);
+		}
+		int found = doctor_find(w[0], where, sizeof where);
+		ok &= found;
+		json_t *o = json_object();
+		json_object_set_new(o, "interpreter", json_string(w[0]));
+		json_object_set_new(o, "found", json_boolean(found));
+		json_object_set_new(o, "path", json_string(where));
+		json_object_set_new(o, "tools", json_integer(users));
+		json_array_append_new(interps, o);
+		if (!json)
+			printf("%-4s interpreter %-10s %s (%u tool%s)\n", found ? "ok" : "FAIL", w[0], where,
+			       users, users == 1 ? "" : "s");
+	}
+	char root[PATH_MAX], err[512];
+	int cache_ok = rc_root(root, sizeof root, err, sizeof err) == 0;
+	ok &= cache_ok;
+	json_object_set_new(doc, "interpreters", interps);
+	json_object_set_new(doc, "cache", json_string(cache_ok ? root : err));
+	json_object_set_new(doc, "cache_ok", json_boolean(cache_ok));
+	json_object_set_new(doc, "ok", json_boolean(ok));
+	if (json) {
+		cli_json_out(doc);
+	} else {
+		printf("%-4s cache       %s\n", cache_ok ? "ok" : "FAIL", cache_ok ? root : err);
+		json_decref(doc);
+	}
+	return ok ? CLI_OK : CLI_TOOL_FAILED;
+}
+
+static int has_flag(int argc, char **argv, const char *flag)
+{
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], flag))
+			return 1;
+	return 0;
+}
+
+/* Commands that take only --json: anything else is a usage error. */
+static int only_json(const char *cmd, int argc, char **argv, int positional)
+{
+	int seen = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			continue;
+		if (argv[i][0] != '-' && seen < positional) {
+			seen++;
+			continue;
+		}
+		cli_error("unexpected argument '%s' for %s", argv[i], cmd);
+		return 0;
+	}
+	if (seen < positional) {
+		cli_error("%s needs a name (see '%s list')", cmd, prog);
+		return 0;
+	}
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *slash = strrchr(argv[0], '/');
+	prog = slash ? slash + 1 : argv[0];
+	const struct skc_table *t = skc_table();
+	const char *bad = tbl_check(t);
+	if (bad) {
+		cli_error("%s", bad);
+		return CLI_CORRUPT;
+	}
+	/* A closed stdout must give an error, not kill us silently. */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 2) {
+		fprintf(stderr, usage, prog);
+		return CLI_USAGE;
+	}
+	const char *cmd = argv[1];
+	int n = argc - 2;
+	char **rest = argv + 2;
+	int rc;
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		printf(usage, prog);
+		rc = CLI_OK;
+	} else if (!strcmp(cmd, "list")) {
+		rc = only_json(cmd, n, rest, 0) ? cmd_list(t, has_flag(n, rest, "--json")) : CLI_USAGE;
+	} else if (!strcmp(cmd, "show")) {
+		const char *name = NULL;
+		for (int i = 0; i < n; i++)
+			if (rest[i][0] != '-')
+				name = rest[i];
+		rc = only_json(cmd, n, rest, 1) ? cmd_show(t, name, has_flag(n, rest, "--json"))
+						: CLI_USAGE;
+	} else if (!strcmp(cmd, "call")) {
+		rc = cmd_call(t, n, rest);
+	} else if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		rc = only_json(cmd, n, rest, 0) ? cmd_version(t, has_flag(n, rest, "--json"))
+						: CLI_USAGE;
+	} else if (!strcmp(cmd, "doctor")) {
+		rc = only_json(cmd, n, rest, 0) ? cmd_doctor(t, has_flag(n, rest, "--json"))
+						: CLI_USAGE;
+	} else {
+		cli_error("unknown command '%s' (see '%s help')", cmd, prog);
+		rc = CLI_USAGE;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("cannot write output: %s", strerror(errno));
+		if (rc == CLI_OK)
+			rc = CLI_TOOL_FAILED;
+	}
+	return rc;
+}

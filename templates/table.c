@@ -1,0 +1,105 @@
+/*
+ * table.c - the template of one agent's tool table.
+ *
+ * skillc copies this file into the build directory, replacing what stands
+ * between each SLOT banner and its END banner with generated lines. As it
+ * stands here it is a valid empty table, and it compiles on its own.
+ * The runtime (runtime/skc_abi.h) owns the layout; this file only fills it.
+ */
+#include <stdint.h>
+
+#include "skc_abi.h"
+
+/* ==== SLOT abi ==== */
+#define SKC_GEN_ABI_VERSION 1
+/* ==== END abi ==== */
+
+#if SKC_GEN_ABI_VERSION != SKC_ABI_VERSION
+#error "this table was generated for another table ABI version; bake it again with the matching skillc"
+#endif
+
+/* ==== SLOT counts ==== */
+#define SKC_SKILL_COUNT 0
+#define SKC_TOOL_COUNT 0
+#define SKC_PARAM_COUNT 0
+#define SKC_ENUM_COUNT 0
+#define SKC_FILE_COUNT 0
+#define SKC_DATA_SIZE 8u
+/* ==== END counts ==== */
+
+/* C has no empty arrays: an empty table keeps one zeroed element. */
+#define SKC_LEN(n) ((n) ? (n) : 1)
+
+/* ==== SLOT ids ==== */
+enum skc_skill_id { SKC_SKILL_END_ = 0 };
+enum skc_tool_id { SKC_TOOL_END_ = 0 };
+/* ==== END ids ==== */
+
+_Static_assert(SKC_SKILL_END_ == SKC_SKILL_COUNT, "skill ids and count disagree");
+_Static_assert(SKC_TOOL_END_ == SKC_TOOL_COUNT, "tool ids and count disagree");
+
+/* The read-only blob from data.S: string pool, skill files, trailer. */
+extern const unsigned char skc_data[];
+
+static const struct skc_skill skc_skills[SKC_LEN(SKC_SKILL_COUNT)] = {
+/* ==== SLOT skills ==== */
+	{{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, 0},
+/* ==== END skills ==== */
+};
+
+static const struct skc_tool skc_tools[SKC_LEN(SKC_TOOL_COUNT)] = {
+/* ==== SLOT tools ==== */
+	{{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, 0, 0, 0},
+/* ==== END tools ==== */
+};
+
+static const struct skc_param skc_params[SKC_LEN(SKC_PARAM_COUNT)] = {
+/* ==== SLOT params ==== */
+	{{0, 0}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, 0, 0, 0},
+/* ==== END params ==== */
+};
+
+static const struct skc_slice skc_enums[SKC_LEN(SKC_ENUM_COUNT)] = {
+/* ==== SLOT enums ==== */
+	{0, 0},
+/* ==== END enums ==== */
+};
+
+static const struct skc_file skc_files[SKC_LEN(SKC_FILE_COUNT)] = {
+/* ==== SLOT files ==== */
+	{{0, 0}, 0, 0, {0}, 0},
+/* ==== END files ==== */
+};
+
+_Static_assert(sizeof skc_skills / sizeof skc_skills[0] == SKC_LEN(SKC_SKILL_COUNT), "skills");
+_Static_assert(sizeof skc_tools / sizeof skc_tools[0] == SKC_LEN(SKC_TOOL_COUNT), "tools");
+_Static_assert(sizeof skc_params / sizeof skc_params[0] == SKC_LEN(SKC_PARAM_COUNT), "params");
+_Static_assert(sizeof skc_enums / sizeof skc_enums[0] == SKC_LEN(SKC_ENUM_COUNT), "enums");
+_Static_assert(sizeof skc_files / sizeof skc_files[0] == SKC_LEN(SKC_FILE_COUNT), "files");
+
+static const struct skc_table skc_the_table = {
+	.magic = SKC_MAGIC,
+	.abi_version = SKC_GEN_ABI_VERSION,
+	.data = skc_data,
+	.data_size = SKC_DATA_SIZE,
+	.skills = skc_skills,
+	.skill_count = SKC_SKILL_COUNT,
+	.tools = skc_tools,
+	.tool_count = SKC_TOOL_COUNT,
+	.params = skc_params,
+	.param_count = SKC_PARAM_COUNT,
+	.enums = skc_enums,
+	.enum_count = SKC_ENUM_COUNT,
+	.files = skc_files,
+	.file_count = SKC_FILE_COUNT,
+/* ==== SLOT meta ==== */
+	.agent_name = {0, 0},
+	.digest = {0, 0},
+	.list_json = {0, 0},
+/* ==== END meta ==== */
+};
+
+const struct skc_table *skc_table(void)
+{
+	return &skc_the_table;
+}

@@ -1,0 +1,382 @@
+/* Tests for the Bash extractor: header comments, getopts, positionals, hostile input. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "extract.h"
+#include "model.h"
+
+#define P "skills/demo/scripts/x.sh"
+
+struct sh_case {
+	const char *what;
+	const char *src;
+	size_t len;        /* 0: strlen(src) */
+	const char *desc;  /* NULL: none expected */
+	int args;          /* enum skc_args */
+	const char *params; /* one line per parameter, see dump_params */
+	const char *diags;
+};
+
+static const char *type_word(uint8_t t)
+{
+	static const char *w[] = {"string", "integer", "number", "boolean", "array"};
+	return t < 5 ? w[t] : "?";
+}
+
+/* name type req|opt flag pass default enum "description" */
+static char *dump_params(const struct sk_tool *t)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	static const char *pass[] = {"value", "switch", "repeat", "nargs"};
+	for (size_t i = 0; i < t->n_params; i++) {
+		const struct sk_param *p = &t->params[i];
+		fprintf(f, "%s %s", p->name, type_word(p->type));
+		if (p->type == SKC_T_ARRAY)
+			fprintf(f, "<%s>", type_word(p->item_type));
+		fprintf(f, " %s %s %s %s ", p->required ? "req" : "opt", p->flag ? p->flag : "-",
+			pass[p->pass & 3], p->default_json ? p->default_json : "-");
+		if (!p->n_enum)
+			fputs("-", f);
+		for (size_t j = 0; j < p->n_enum; j++)
+			fprintf(f, "%s%s", j ? "," : "", p->enum_json[j]);
+		fprintf(f, " \"%s\"\n", p->description ? p->description : "");
+	}
+	fclose(f);
+	return buf;
+}
+
+#define NUL_SRC                                                                            \
+	"# Bad \xff bytes\xc3\n"                                                             \
+	"# Arguments:\n"                                                                    \
+	"#   na\0me  Nul\n"                                                                 \
+	"#   ok  Fine \xe2\x82\xac\n"
+
+static const struct sh_case cases[] = {
+	{
+		"full header with getopts",
+		"#!/bin/bash\n"
+		"# Report disk usage of a directory.\n"
+		"# Sorted by size.\n"
+		"#\n"
+		"# Usage: disk_report.sh [-d depth] [-h] PATH\n"
+		"#\n"
+		"# Arguments:\n"
+		"#   path      Directory to measure (string, required)\n"
+		"# Options:\n"
+		"#   -d DEPTH  Maximum depth (integer, default: 1)\n"
+		"#   -v        Verbose output\n"
+		"#   -h        Show this help\n"
+		"set -eu\n"
+		"while getopts \":d:vh\" opt; do\n"
+		"  case $opt in d) D=$OPTARG;; v) V=1;; h) usage;; esac\n"
+		"done\n"
+		"shift $((OPTIND-1))\n"
+		"du -d \"$D\" \"$1\"\n",
+		0,
+		"Report disk usage of a directory. Sorted by size.",
+		SKC_ARGS_FLAGS,
+		"depth integer opt -d value 1 - \"Maximum depth\"\n"
+		"v boolean opt -v switch - - \"Verbose output\"\n"
+		"path string req - value - - \"Directory to measure\"\n",
+		"",
+	},
+	{
+		"positional arguments only, optional from usage",
+		"#!/usr/bin/env bash\n"
+		"\n"
+		"# greet.sh - Say hello.\n"
+		"#\n"
+		"# Usage: greet.sh NAME [count]\n"
+		"# Args:\n"
+		"#   name - Who to greet\n"
+		"#   count\tHow many times (int, default: 3)\n"
+		"#     and more text.\n"
+		"echo \"$1\" \"${2:-3}\"\n",
+		0,
+		"Say hello.",
+		SKC_ARGS_ARGV,
+		"name string req - value - - \"Who to greet\"\n"
+		"count integer opt - value 3 - \"How many times and more text.\"\n",
+		"",
+	},
+	{
+		"long options without getopts, enums and types",
+		"#!/bin/bash\n"
+		"# Convert a file.\n"
+		"#\n"
+		"# OPTIONS:\n"
+		"#   -f, --format FMT   Output format, one of: text, json.\n"
+		"#   --dry-run          Only print (boolean)\n"
+		"#   --level=<n>        Level (type: number, default: 2.5)\n"
+		"#   --mode MODE        Mode (one of: \"a\", b | c)\n"
+		"#   -x                 Extra\n"
+		"#\n"
+		"# Parameters:\n"
+		"#   <files...>  Files to convert (optional)\n"
+		"while [ $# -gt 0 ]; do case $1 in --format) F=$2; shift;; esac; shift; done\n",
+		0,
+		"Convert a file.",
+		SKC_ARGS_FLAGS,
+		"format string opt --format value - \"text\",\"json\" \"Output format, one of: text, json.\"\n"
+		"dry_run boolean opt --dry-run switch - - \"Only print\"\n"
+		"level number opt --level value 2.5 - \"Level\"\n"
+		"mode string opt --mode value - \"a\",\"b\",\"c\" \"Mode\"\n"
+		"x boolean opt -x switch - - \"Extra\"\n"
+		"files array<string> opt - value - - \"Files to convert\"\n",
+		"",
+	},
+	{
+		"getopts undocumented letters and unused documented option",
+		"#!/bin/sh\n"
+		"# Do a thing.\n"
+		"# Options:\n"
+		"#   -q   Quiet\n"
+		"#   -o FILE  Output file\n"
+		"getopts 'ab:o:h' opt\n",
+		0,
+		"Do a thing.",
+		SKC_ARGS_FLAGS,
+		"a boolean opt -a switch - - \"\"\n"
+		"b string opt -b value - - \"\"\n"
+		"file string opt -o value - - \"Output file\"\n",
+		P ":6:9: warning: option '-a' of 'x' is not documented in the header comment\n" P
+		  ":6:9: warning: option '-b' of 'x' is not documented in the header comment\n" P
+		  ":4:5: warning: option '-q' of 'x' is documented but not handled by getopts\n",
+	},
+	{
+		"getopts h taking a value is a parameter",
+		"# Connect.\n"
+		"# Options:\n"
+		"#   -h HOST  Host name (default: localhost)\n"
+		"getopts h: o\n",
+		0,
+		"Connect.",
+		SKC_ARGS_FLAGS,
+		"host string opt -h value \"localhost\" - \"Host name\"\n",
+		"",
+	},
+	{
+		"undocumented positionals",
+		"#!/bin/bash\n"
+		"# Copy things.\n"
+		"log() { echo \"$1\" \"$4\"; }\n"
+		"main() {\n"
+		"  cp \"$1\" \"${2}\"\n"
+		"}\n"
+		"main \"$@\"\n",
+		0,
+		"Copy things.",
+		SKC_ARGS_ARGV,
+		"arg1 string req - value - - \"\"\n"
+		"arg2 string req - value - - \"\"\n",
+		P ":5:7: warning: positional arguments of 'x' are not documented; describe them in an "
+		  "'Arguments:' section of the header comment\n",
+	},
+	{
+		"varargs only",
+		"# Echo all.\n"
+		"printf '%s\\n' \"$@\"\n",
+		0,
+		"Echo all.",
+		SKC_ARGS_ARGV,
+		"args array<string> opt - value - - \"\"\n",
+		P ":2:15: warning: positional arguments of 'x' are not documented; describe them in an "
+		  "'Arguments:' section of the header comment\n",
+	},
+	{
+		"no header, no arguments",
+		"#!/bin/bash\n"
+		"echo hi\n"
+		"# not a header\n",
+		0,
+		NULL,
+		SKC_ARGS_ARGV,
+		"",
+		P ":1:1: warning: tool 'x' has no description; add a header comment\n",
+	},
+	{
+		"description section, other sections, duplicates",
+		"# Usage: x.sh a\n"
+		"# Description: Adds numbers\n"
+		"#   together.\n"
+		"# Examples:\n"
+		"#   x.sh 1\n"
+		"# Arguments:\n"
+		"#   a  First\n"
+		"#   A  Again\n"
+		"#   b  (optional, default: 0)\n"
+		"#\n"
+		"# Free text is not the description here.\n"
+		"echo $1\n",
+		0,
+		"Adds numbers together.",
+		SKC_ARGS_ARGV,
+		"a string req - value - - \"First\"\n"
+		"b string opt - value \"0\" - \"\"\n",
+		P ":8:5: warning: duplicate parameter 'a' of 'x'; the first is kept\n" P
+		  ":7:5: note: first defined here\n",
+	},
+	{
+		"bad default and enum values",
+		"# Bad hints.\n"
+		"# Options:\n"
+		"#   -n N  Count (integer, default: lots, one of: 1, two)\n",
+		0,
+		"Bad hints.",
+		SKC_ARGS_FLAGS,
+		"n integer opt -n value - \"1\" \"Count\"\n",
+		P ":3:5: warning: default 'lots' of 'n' is not a valid integer; ignored\n" P
+		  ":3:5: warning: value 'two' of 'n' is not a valid integer; ignored\n",
+	},
+	{
+		"CRLF line endings",
+		"#!/bin/bash\r\n"
+		"# Windows tool.\r\n"
+		"# Arguments:\r\n"
+		"#   file  The file (required)\r\n"
+		"cat \"$1\"\r\n",
+		0,
+		"Windows tool.",
+		SKC_ARGS_ARGV,
+		"file string req - value - - \"The file\"\n",
+		NULL, /* the grammar may or may not accept the CRs */
+	},
+	{
+		"syntax error still extracts",
+		"#!/bin/bash\n"
+		"# Broken script.\n"
+		"# Arguments:\n"
+		"#   x  Thing\n"
+		"if then fi ((( }\n"
+		"echo $1\n",
+		0,
+		"Broken script.",
+		SKC_ARGS_ARGV,
+		"x string req - value - - \"Thing\"\n",
+		"*syntax error in 'scripts/x.sh'\n",
+	},
+	{
+		"NUL bytes and invalid UTF-8",
+		NUL_SRC,
+		sizeof NUL_SRC - 1,
+		"Bad \xef\xbf\xbd bytes\xef\xbf\xbd",
+		SKC_ARGS_ARGV,
+		"ok string req - value - - \"Fine \xe2\x82\xac\"\n",
+		NULL,
+	},
+	{
+		"getopts spec built at run time is not read",
+		"# Dyn.\n"
+		"getopts \"$SPEC\" o\n",
+		0,
+		"Dyn.",
+		SKC_ARGS_ARGV,
+		"",
+		"",
+	},
+	{
+		"empty file",
+		"",
+		0,
+		NULL,
+		SKC_ARGS_ARGV,
+		"",
+		P ":1:1: warning: tool 'x' has no description; add a header comment\n",
+	},
+};
+
+static void run_case(const struct sh_case *c, size_t len)
+{
+	struct arena a;
+	arena_init(&a);
+	char *text = NULL;
+	size_t tn = 0;
+	FILE *out = open_memstream(&text, &tn);
+	struct diag d;
+	diag_init(&d, out);
+	struct ex_ctx cx = {&a, &d};
+	struct sk_tool t = {0};
+	t.name = "x";
+	t.script = "scripts/x.sh";
+	t.lang = SK_LANG_BASH;
+	t.loc = (struct sk_loc){P, 1, 1};
+	t.args = SKC_ARGS_FLAGS;
+	ex_bash(&cx, &t, c->src, len);
+	fclose(out);
+
+	if (c->desc) {
+		ck_assert_ptr_nonnull(t.description);
+		ck_assert_str_eq(t.description, c->desc);
+		ck_assert_int_eq(t.description_from, SK_FROM_SCRIPT);
+	} else {
+		ck_assert_ptr_null(t.description);
+	}
+	ck_assert_int_eq(t.args, c->args);
+	char *got = dump_params(&t);
+	ck_assert_str_eq(got, c->params);
+	ck_assert_int_eq(t.params_from, t.n_params ? SK_FROM_SCRIPT : SK_FROM_DEFAULT);
+	free(got);
+	if (c->diags && c->diags[0] == '*')
+		ck_assert_ptr_nonnull(strstr(text, c->diags + 1));
+	else if (c->diags)
+		ck_assert_str_eq(text, c->diags);
+	free(text);
+	arena_release(&a);
+}
+
+START_TEST(test_case)
+{
+	const struct sh_case *c = &cases[_i];
+	size_t len = c->len ? c->len : strlen(c->src);
+	run_case(c, len);
+}
+END_TEST
+
+/* Hostile sizes: deep nesting, long lines, many comment lines; no crash, bounded work. */
+START_TEST(test_hostile)
+{
+	static const char *unit[] = {"$(", "{ ", "((", "\"$(", "# x\n", "-", "a "};
+	size_t n = 200000;
+	char *src = malloc(n + 64);
+	strcpy(src, "# Deep.\n");
+	size_t used = strlen(src);
+	const char *u = unit[_i];
+	size_t ul = strlen(u);
+	while (used + ul < n)
+		memcpy(src + used, u, ul), used += ul;
+	src[used] = '\0';
+
+	struct arena a;
+	arena_init(&a);
+	FILE *out = fopen("/dev/null", "w");
+	struct diag d;
+	diag_init(&d, out);
+	struct ex_ctx cx = {&a, &d};
+	struct sk_tool t = {.name = "x", .script = "scripts/x.sh", .lang = SK_LANG_BASH,
+			    .loc = {P, 1, 1}};
+	ex_bash(&cx, &t, src, used);
+	fclose(out);
+	ck_assert_ptr_nonnull(t.description);
+	arena_release(&a);
+	free(src);
+}
+END_TEST
+
+Suite *suite_extract_sh(void)
+{
+	Suite *s = suite_create("extract_sh");
+	TCase *tc = tcase_create("cases");
+	tcase_add_loop_test(tc, test_case, 0, (int)(sizeof cases / sizeof cases[0]));
+	suite_add_tcase(s, tc);
+	TCase *th = tcase_create("hostile");
+	tcase_set_timeout(th, 60);
+	tcase_add_loop_test(th, test_hostile, 0, 7);
+	suite_add_tcase(s, th);
+	return s;
+}
