@@ -56,6 +56,18 @@ enum {
 	PY_QUOTE_MAX = 60,  /* longest source text quoted in a diagnostic */
 	PY_MAX_PARAMS = 512, /* bounds the quadratic duplicate checks */
 	PY_SCAN_MAX = 4096, /* how far into json.load(...) to look for sys.stdin */
+	/*
+	 * libtree-sitter 0.20 corrupts its heap (a double free when the tree is
+	 * deleted) when error recovery meets a parse stack of about 65536
+	 * entries, e.g. 66000 unclosed '('. Sources that could build such a
+	 * stack are not parsed: nesting deeper than CPython's own limit of 200
+	 * brackets, or one logical line of more tokens than below (the stack
+	 * holds at most the current logical line plus the enclosing blocks,
+	 * which the size cap bounds).
+	 */
+	PY_MAX_NEST = 200,
+	PY_MAX_LINE_TOKENS = 32768,
+	PY_MAX_SIZE = 16 << 20,
 };
 
 /* ---------------------------------------------------------------- buffers */
@@ -317,6 +329,80 @@ static bool py_unquote(struct sb *out, const char *s, size_t n)
 		}
 	}
 	return true;
+}
+
+/* ---------------------------------------------------------------- pre-scan */
+
+enum prescan { PRE_OK, PRE_NEST, PRE_LINE };
+
+/* Skip the string literal whose quote is at s[i]; returns the index after it. */
+static size_t skip_string(const char *s, size_t n, size_t i, bool fstr, size_t *tokens)
+{
+	char q = s[i];
+	bool triple = i + 2 < n && s[i + 1] == q && s[i + 2] == q;
+	i += triple ? 3 : 1;
+	while (i < n) {
+		char c = s[i];
+		if (fstr)
+			++*tokens; /* interpolations are parsed: count every byte */
+		if (c == '\\') {
+			i += 2;
+			continue;
+		}
+		if (c == q && (!triple || (i + 2 < n && s[i + 1] == q && s[i + 2] == q)))
+			return i + (triple ? 3 : 1);
+		if (!triple && (c == '\n' || c == '\r'))
+			return i;
+		i++;
+	}
+	return n;
+}
+
+/* Whether the source is safe to hand to tree-sitter (see PY_MAX_NEST). */
+static enum prescan prescan(const char *s, size_t n)
+{
+	size_t depth = 0, tokens = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '#') {
+			while (i < n && s[i] != '\n')
+				i++;
+		} else if (c == '\\' && i + 1 < n && (s[i + 1] == '\n' || s[i + 1] == '\r')) {
+			i += 2; /* the logical line goes on */
+		} else if (c == '\n') {
+			if (depth == 0)
+				tokens = 0;
+			i++;
+		} else if (c == ' ' || c == '\t' || c == '\f' || c == '\r') {
+			i++;
+		} else if (c == '"' || c == '\'') {
+			i = skip_string(s, n, i, false, &tokens);
+			tokens++;
+		} else if (isalnum(c) || c == '_' || c >= 0x80) {
+			size_t b = i;
+			bool fstr = false;
+			while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_' || (unsigned char)s[i] >= 0x80))
+				i++;
+			if (i < n && (s[i] == '"' || s[i] == '\'') && i - b <= 3) {
+				for (size_t k = b; k < i; k++)
+					fstr |= s[k] == 'f' || s[k] == 'F';
+				i = skip_string(s, n, i, fstr, &tokens);
+			}
+			tokens++;
+		} else {
+			if (c == '(' || c == '[' || c == '{') {
+				if (++depth > PY_MAX_NEST)
+					return PRE_NEST;
+			} else if ((c == ')' || c == ']' || c == '}') && depth) {
+				depth--;
+			}
+			tokens++;
+			i++;
+		}
+		if (tokens > PY_MAX_LINE_TOKENS)
+			return PRE_LINE;
+	}
+	return PRE_OK;
 }
 
 /* ------------------------------------------------------------- the walker */
@@ -1035,7 +1121,11 @@ static char *cleandoc(struct arena *a, const char *s)
 			while (++col % 8);
 		} else {
 			sb_putc(&t, *p);
-			col = *p == '\n' ? 0 : col + 1;
+			/* columns count characters, not UTF-8 continuation bytes */
+			if (*p == '\n')
+				col = 0;
+			else if (((unsigned char)*p & 0xc0) != 0x80)
+				col++;
 		}
 	}
 	const char *txt = t.p ? t.p : "";
@@ -1171,9 +1261,14 @@ static const char *first_paragraph(struct arena *a, const char *doc)
 	return r;
 }
 
-/* Append text to a growing description, whitespace runs folded to one space. */
+/*
+ * Append text to a growing description, as a new line would be joined:
+ * one space between, whitespace runs folded to one space.
+ */
 static void add_words(struct sb *b, const char *p, size_t n)
 {
+	if (b->n && b->p[b->n - 1] != ' ')
+		sb_putc(b, ' ');
 	for (size_t i = 0; i < n; i++) {
 		if (isspace((unsigned char)p[i])) {
 			if (b->n && b->p[b->n - 1] != ' ')
@@ -1766,13 +1861,15 @@ static void ap_argument(struct px *x, TSNode call)
 	if (has[KW_HELP]) {
 		char *h = str_of(x, kw[KW_HELP]);
 		if (h) {
-			struct sb b = {0};
 			/* argparse %-formats help: "%%" shows as "%" */
+			char *w = h;
 			for (const char *s = h; *s; s++) {
-				add_words(&b, s, 1);
+				*w++ = *s;
 				if (s[0] == '%' && s[1] == '%')
 					s++;
 			}
+			struct sb b = {0};
+			add_words(&b, h, (size_t)(w - h));
 			p->description = words_done(a, &b);
 			sb_free(&b);
 		}
@@ -1937,10 +2034,26 @@ void ex_python(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t 
 {
 	struct px x = {.cx = cx, .tool = tool, .src = src ? src : "", .len = src ? len : 0};
 	const char *where = tool->loc.path;
-	if (x.len > UINT32_MAX) {
-		diag_warning(cx->diag, where, 1, 1, "script '%s' is too large to parse",
-			     tool->script ? tool->script : "");
+	const char *script = tool->script ? tool->script : (where ? where : "");
+	if (x.len > PY_MAX_SIZE) {
+		diag_warning(cx->diag, where, 1, 1,
+			     "script '%s' is larger than %d MiB; not parsed (declare the tool in a manifest)",
+			     script, PY_MAX_SIZE >> 20);
 		return;
+	}
+	switch (prescan(x.src, x.len)) {
+	case PRE_NEST:
+		diag_warning(cx->diag, where, 1, 1,
+			     "script '%s' nests brackets more than %d deep; not parsed (declare the tool in a manifest)",
+			     script, PY_MAX_NEST);
+		return;
+	case PRE_LINE:
+		diag_warning(cx->diag, where, 1, 1,
+			     "script '%s' has a statement of more than %d tokens; not parsed (declare the tool in a manifest)",
+			     script, PY_MAX_LINE_TOKENS);
+		return;
+	case PRE_OK:
+		break;
 	}
 	TSParser *parser = ts_parser_new();
 	if (!ts_parser_set_language(parser, tree_sitter_python())) {
@@ -1964,8 +2077,7 @@ void ex_python(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t 
 	if (x.has_error) {
 		struct sk_loc loc;
 		loc_of(&x, x.first_error, &loc);
-		diag_warning(cx->diag, loc.path, loc.line, loc.col, "syntax error in '%s'",
-			     tool->script ? tool->script : (where ? where : ""));
+		diag_warning(cx->diag, loc.path, loc.line, loc.col, "syntax error in '%s'", script);
 	}
 
 	const char *mod_doc = docstring(&x, root);

@@ -108,14 +108,19 @@ static const char *fm_yaml11_kind(const struct yml_node *n)
 		i++;
 	const char *r = s + i;
 	size_t rn = len - i;
-	if ((rn == 4 && (!memcmp(r, ".inf", 4) || !memcmp(r, ".Inf", 4) || !memcmp(r, ".INF", 4))) ||
-	    (i == 0 && rn == 4 && (!memcmp(r, ".nan", 4) || !memcmp(r, ".NaN", 4) || !memcmp(r, ".NAN", 4))))
-		return "number";
+	static const char *const special[] = {".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"};
+	for (size_t j = 0; j < 6 && rn == 4; j++)
+		if (!memcmp(r, special[j], 4) && (j < 3 || i == 0))
+			return "number";
 	bool any = false;
 	if (rn > 2 && r[0] == '0' && (r[1] == 'x' || r[1] == 'X'))
-		return fm_span(r + 2, rn - 2, "0123456789abcdefABCDEF_", &any) == rn - 2 && any ? "number" : NULL;
-	if (rn > 2 && r[0] == '0' && (r[1] == 'b' || r[1] == 'o'))
-		return fm_span(r + 2, rn - 2, r[1] == 'b' ? "01_" : "01234567_", &any) == rn - 2 && any ? "number" : NULL;
+		return fm_span(r + 2, rn - 2, "0123456789abcdefABCDEF_", &any) == rn - 2 && any
+			       ? "number"
+			       : NULL;
+	if (rn > 2 && r[0] == '0' && (r[1] == 'b' || r[1] == 'o')) {
+		const char *set = r[1] == 'b' ? "01_" : "01234567_";
+		return fm_span(r + 2, rn - 2, set, &any) == rn - 2 && any ? "number" : NULL;
+	}
 	size_t k = fm_span(r, rn, "0123456789_", &any);
 	/* sexagesimal, 1:30 */
 	if (any && k < rn && r[k] == ':') {
@@ -409,10 +414,8 @@ static int fm_field(struct fm_ctx *cx, int which, const struct yml_node *k,
 	switch (which) {
 	case 0:
 		sk->name_loc = (struct sk_loc){cx->path, k->line, k->col};
-		sk->name = NULL;
 		return fm_name(cx, v, dirname);
 	case 1:
-		sk->description = NULL;
 		return fm_description(cx, v);
 	case 2:
 		sk->license = fm_text(cx, "license", v, DIAG_WARNING);
@@ -514,9 +517,6 @@ int fm_parse(struct arena *a, struct diag *d, struct sk_skill *skill, const char
 {
 	struct fm_ctx cx = {.a = a, .d = d, .path = path, .skill = skill};
 	skill->skill_md = path;
-	skill->name = skill->description = skill->body = NULL;
-	skill->license = skill->compatibility = skill->allowed_tools = NULL;
-	skill->n_metadata = 0;
 	skill->name_loc = (struct sk_loc){path, 0, 0};
 
 	const char *p = src, *end = src + len;

@@ -29,9 +29,10 @@ enum {
  * Parse SKILL.md text src[0..len) (may hold NUL bytes) shown as `path`, for
  * a skill directory whose base name is `dirname` (NULL: not checked). Fills
  * skill->name, description, body, license, compatibility, allowed_tools,
- * metadata, name_loc and skill_md; leaves every other field alone. A repeated
- * key: the last value wins. skill->name stays NULL when no usable name was
- * given.
+ * metadata, name_loc and skill_md from what the file gives; a field it does
+ * not give (or gives unusably) is left as it was, so a caller may preset
+ * skill->name (say, to dirname) to keep later messages readable. A repeated
+ * key: the last usable value wins.
  *
  * Returns 0 when the skill can be baked, -1 when it cannot (no frontmatter,
  * YAML syntax error, no usable name or description); the reason has been

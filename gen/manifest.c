@@ -12,6 +12,9 @@
 #include <string.h>
 #include <strings.h>
 
+/* Far beyond any real tool; keeps the duplicate checks cheap on hostile input. */
+enum { MF_MAX_ITEMS = 1000 };
+
 struct mf_param {
 	const char *name;
 	const char *description;
@@ -528,6 +531,13 @@ static void mf_entry(struct mf_ctx *cx, struct mf_manifest *m, const struct yml_
 			}
 			t.has_params = true;
 			t.n_params = 0;
+			if (v->n_items > MF_MAX_ITEMS) {
+				diag_error(cx->d, cx->path, v->line, v->col,
+					   "too many parameters (%zu); at most %d", v->n_items,
+					   MF_MAX_ITEMS);
+				t.has_params = false;
+				continue;
+			}
 			for (size_t j = 0; j < v->n_items; j++)
 				mf_param(cx, &t, v->items[j]);
 		} else {
@@ -571,6 +581,11 @@ struct mf_manifest *mf_parse(struct arena *a, struct diag *d, const char *path, 
 				continue;
 			}
 			m->n_tools = 0;
+			if (v->n_items > MF_MAX_ITEMS) {
+				diag_error(d, path, v->line, v->col, "too many tools (%zu); at most %d",
+					   v->n_items, MF_MAX_ITEMS);
+				continue;
+			}
 			for (size_t j = 0; j < v->n_items; j++)
 				mf_entry(&cx, m, v->items[j]);
 		} else {

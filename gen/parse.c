@@ -46,8 +46,17 @@ static void parse_skill(struct arena *a, struct diag *d, struct sk_skill *s)
 	char *src;
 	size_t len;
 	const char *base = strrchr(s->dir, '/') ? strrchr(s->dir, '/') + 1 : s->dir;
-	if (s->skill_md && parse_read_file(a, d, s->skill_md, &src, &len) == 0)
-		fm_parse(a, d, s, s->skill_md, src, len, base);
+	/* A skill that cannot be named is reported here and left out by validate. */
+	if (!s->skill_md) {
+		diag_error(d, s->dir, 0, 0, "'SKILL.md' is not a regular file");
+		s->name = s->description = NULL;
+		return;
+	}
+	if (parse_read_file(a, d, s->skill_md, &src, &len) != 0 ||
+	    fm_parse(a, d, s, s->skill_md, src, len, base) != 0) {
+		s->name = s->description = NULL;
+		return;
+	}
 
 	struct ex_ctx cx = {.arena = a, .diag = d};
 	for (size_t i = 0; i < s->n_tools; i++) {

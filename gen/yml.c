@@ -3,8 +3,8 @@
  *
  * We build the tree ourselves rather than use libyaml's document loader so
  * that hostile input stays cheap: nesting is capped, and an alias shares the
- * anchored node but is charged its full expanded size, so the total number of
- * nodes any walk can visit is bounded (billion laughs fails here, not later).
+ * anchored node but is charged its full expanded size, so the nodes and text
+ * any walk can visit are bounded (billion laughs fails here, not later).
  * An anchor becomes usable only once its node is complete, so the tree never
  * has cycles.
  */
@@ -15,7 +15,8 @@
 
 enum {
 	YML_MAX_DEPTH = 64,      /* nested collections */
-	YML_MAX_NODES = 100000,  /* nodes in the document, counting alias expansions */
+	YML_MAX_NODES = 100000,  /* weight of the document, counting alias expansions */
+	YML_TEXT_UNIT = 256,     /* a scalar weighs 1 + len / this: text is bounded too */
 };
 
 struct yml_frame {
@@ -70,8 +71,9 @@ static int yml_add(struct yml_builder *b, struct yml_node *n, size_t w, yaml_mar
 	b->total += w;
 	if (b->total > YML_MAX_NODES || w > YML_MAX_NODES) {
 		diag_error(b->d, b->path, yml_line(b, m), yml_col(m),
-			   "YAML document is too large: more than %d nodes after expanding aliases",
-			   YML_MAX_NODES);
+			   "YAML document is too large: more than %d nodes or about %d MB of text, "
+			   "counting each alias as a copy",
+			   YML_MAX_NODES, YML_MAX_NODES / (1024 * 1024 / YML_TEXT_UNIT));
 		return -1;
 	}
 	if (b->depth == 0) {
@@ -178,8 +180,9 @@ static int yml_event(struct yml_builder *b, yaml_event_t *ev, int *docs)
 		if (ev->data.scalar.tag &&
 		    strcmp((const char *)ev->data.scalar.tag, YAML_STR_TAG) == 0)
 			n->quoted = true;
-		yml_anchor_add(b, ev->data.scalar.anchor, n, 1);
-		return yml_add(b, n, 1, m);
+		size_t w = 1 + n->len / YML_TEXT_UNIT;
+		yml_anchor_add(b, ev->data.scalar.anchor, n, w);
+		return yml_add(b, n, w, m);
 	case YAML_ALIAS_EVENT: {
 		const char *name = (const char *)ev->data.alias.anchor;
 		const struct yml_anchor *an = yml_anchor_find(b, name);

@@ -216,6 +216,20 @@ START_TEST(test_big_value)
 	ck_assert_ptr_nonnull(r);
 	ck_assert_uint_eq(yml_get(r, "k")->len, n);
 	free(src);
+	/* a big scalar aliased many times is charged for its text each time */
+	src = malloc(n + 1000);
+	char *w = src + sprintf(src, "k: &k ");
+	memset(w, 'x', n);
+	w += n;
+	w += sprintf(w, "\nl: [");
+	for (int i = 0; i < 100; i++)
+		w += sprintf(w, "*k, ");
+	strcpy(w, "]\n");
+	r = yml_load(&c.a, &c.d, "f", src, strlen(src), 0);
+	ck_assert_ptr_null(r);
+	ck_assert(strstr(ycap_text(&c), "f:2:") != NULL);
+	ck_assert(strstr(ycap_text(&c), "error: YAML document is too large") != NULL);
+	free(src);
 	ycap_close(&c);
 }
 END_TEST

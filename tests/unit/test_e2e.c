@@ -1,0 +1,335 @@
+/*
+ * End to end: the probe agent baked from tests/e2e/skills, called the way a
+ * user would. Each tool reports what it received, so these tests check
+ * argument passing, the environment, the cache, timeouts, caps and failures.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "testutil.h"
+
+static const char *agent(void)
+{
+	return tu_env("E2E_AGENT", "build/e2e");
+}
+
+/* Every call gets a private cache, and a variable that must not leak through. */
+static char *cache_dir;
+
+static void setup(void)
+{
+	cache_dir = tu_tmpdir();
+	setenv("XDG_CACHE_HOME", cache_dir, 1);
+	setenv("SECRET_TOKEN", "do-not-leak", 1);
+}
+
+static void teardown(void)
+{
+	tu_rmdir(cache_dir);
+}
+
+static json_t *parse(const char *text)
+{
+	json_error_t je;
+	json_t *v = json_loads(text, 0, &je);
+	ck_assert_msg(v != NULL, "not JSON (%s): %s", je.text, text);
+	return v;
+}
+
+START_TEST(test_list_json)
+{
+	struct tu_run r;
+	tu_run(&r, "%s list --json", agent());
+	ck_assert_int_eq(r.status, 0);
+	json_t *doc = parse(r.out);
+	json_t *skills = json_object_get(doc, "skills");
+	ck_assert_uint_eq(json_array_size(skills), 1);
+	json_t *tools = json_object_get(json_array_get(skills, 0), "tools");
+	static const char *const want[] = {"probe__echo_argv", "probe__echo_flags", "probe__echo_js",
+					   "probe__echo_json", "probe__env", "probe__fail",
+					   "probe__flood", "probe__reads_stdin", "probe__segv",
+					   "probe__sleepy"};
+	ck_assert_uint_eq(json_array_size(tools), sizeof want / sizeof want[0]);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(tools, i), "name")),
+				 want[i]);
+	json_decref(doc);
+	tu_run_release(&r);
+}
+END_TEST
+
+/* A tool call and what it must print, exactly. */
+static const struct {
+	const char *args, *out;
+} calls[] = {
+	{"probe__echo_flags --arg path=/x --arg count=3 --arg verbose=true --arg tag=a --arg tag=b "
+	 "--arg mode=slow --arg ratio=0.5",
+	 "{\"count\": 3, \"mode\": \"slow\", \"path\": \"/x\", \"ratio\": 0.5, \"tag\": [\"a\", \"b\"], "
+	 "\"verbose\": true}\n"},
+	{"probe__echo_flags --arg path=-rf --arg verbose=false",
+	 "{\"count\": 1, \"mode\": \"fast\", \"path\": \"-rf\", \"ratio\": null, \"tag\": null, "
+	 "\"verbose\": false}\n"},
+	{"probe__echo_flags --json '{\"path\": \"a b\", \"tag\": [\"--mode=slow\"]}'",
+	 "{\"count\": 1, \"mode\": \"fast\", \"path\": \"a b\", \"ratio\": null, \"tag\": "
+	 "[\"--mode=slow\"], \"verbose\": false}\n"},
+	{"probe__echo_json --json '{\"text\": \"hi\", \"times\": 2, \"loud\": true, \"words\": [\"a\"], "
+	 "\"kind\": \"b\"}'",
+	 "{\"kind\": \"b\", \"scale\": null, \"text\": \"HIHI\", \"types\": [\"int\"], \"words\": "
+	 "[\"a\"]}\n"},
+	{"probe__echo_json --arg text=x --arg times=3.0",
+	 "{\"kind\": \"a\", \"scale\": null, \"text\": \"xxx\", \"types\": [\"int\"], \"words\": []}\n"},
+	{"probe__echo_argv --arg first=a --arg 'second=b c'", "<a>\n<b c>\n"},
+	{"probe__echo_argv --arg first=-n", "<-n>\n"},
+	{"probe__echo_js --arg first=x --arg second=7", "[\"x\",\"7\"]\n"},
+	{"probe__echo_js --arg first=x", "[\"x\",null]\n"},
+	{"probe__reads_stdin", "eof\n"},
+};
+
+START_TEST(test_call_ok)
+{
+	struct tu_run r;
+	tu_run(&r, "%s call %s", agent(), calls[_i].args);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, calls[_i].out);
+	tu_run_release(&r);
+}
+END_TEST
+
+/* A bad call: exit status and a piece of the message. */
+static const struct {
+	const char *args;
+	int status;
+	const char *err;
+} bad_calls[] = {
+	{"probe__echo_flags --arg pth=/x", 2, "did you mean 'path'?"},
+	{"probe__echo_flags --arg count=3", 2, "missing required parameter 'path'"},
+	{"probe__echo_flags --arg path=x --arg count=3x", 2, "'count'"},
+	{"probe__echo_flags --arg path=x --arg mode=medium", 2, "one of"},
+	{"probe__echo_flags --json '{\"path\": 1}'", 2, "'path'"},
+	{"probe__echo_flags --json '[1]'", 2, "JSON object"},
+	{"probe__echo_flags --json '{'", 2, "not valid JSON"},
+	{"probe__echo_flags stray", 2, "unexpected argument"},
+	{"probe__echo_flags --timeout -1 --arg path=x", 2, "--timeout"},
+	{"probe__nope", 3, "unknown tool"},
+	{"echo_flags", 3, "did you mean 'probe__echo_flags'"},
+	{"", 2, "needs a tool name"},
+	{"probe__fail", 1, "exited with status 3"},
+	{"probe__segv", 1, "signal 11"},
+	{"probe__sleepy", 4, "timed out"},
+};
+
+START_TEST(test_call_bad)
+{
+	struct tu_run r;
+	time_t t0 = time(NULL);
+	tu_run(&r, "%s call %s", agent(), bad_calls[_i].args);
+	ck_assert_msg(r.status == bad_calls[_i].status, "status %d, want %d: %s", r.status,
+		      bad_calls[_i].status, r.err);
+	ck_assert_msg(strstr(r.err, bad_calls[_i].err), "stderr lacks '%s': %s", bad_calls[_i].err,
+		      r.err);
+	/* The sleepy tool (1 s timeout, a sleeping grandchild) must not hold us. */
+	ck_assert_int_le(time(NULL) - t0, 5);
+	tu_run_release(&r);
+}
+END_TEST
+
+START_TEST(test_call_fail_output)
+{
+	struct tu_run r;
+	tu_run(&r, "%s call probe__fail", agent());
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_str_eq(r.out, "partial output\n");
+	ck_assert_ptr_nonnull(strstr(r.err, "something went wrong"));
+	tu_run_release(&r);
+}
+END_TEST
+
+START_TEST(test_call_flood_capped)
+{
+	struct tu_run r;
+	tu_run(&r, "%s call probe__flood", agent());
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_uint_eq(r.out_len, 65536);
+	ck_assert_ptr_nonnull(strstr(r.err, "truncated at 65536 bytes"));
+	tu_run_release(&r);
+	tu_run(&r, "%s call probe__flood --max-output 100", agent());
+	ck_assert_uint_eq(r.out_len, 100);
+	tu_run_release(&r);
+}
+END_TEST
+
+START_TEST(test_call_env)
+{
+	struct tu_run r;
+	tu_run(&r, "%s call probe__env", agent());
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "SKILL_NAME=probe\n"));
+	ck_assert_ptr_null(strstr(r.out, "SECRET_TOKEN"));
+	ck_assert_ptr_nonnull(strstr(r.out, "notes for the probe skill"));
+	/* cwd is the skill's extracted directory, under the cache. */
+	char *dir = strstr(r.out, "SKILL_DIR=");
+	ck_assert_ptr_nonnull(dir);
+	dir += strlen("SKILL_DIR=");
+	size_t n = strcspn(dir, "\n");
+	ck_assert(strncmp(dir, cache_dir, strlen(cache_dir)) == 0);
+	char *pwd = strstr(r.out, "PWD=");
+	ck_assert_ptr_nonnull(pwd);
+	ck_assert(strncmp(pwd + 4, dir, n) == 0 && pwd[4 + n] == '\n');
+	tu_run_release(&r);
+}
+END_TEST
+
+/* A tampered extraction is noticed and redone before the script runs. */
+START_TEST(test_cache_tamper)
+{
+	struct tu_run r;
+	tu_run(&r, "%s call probe__env", agent());
+	ck_assert_int_eq(r.status, 0);
+	tu_run_release(&r);
+	tu_run(&r, "for f in '%s'/skillc/*/scripts/env.sh; do chmod u+w \"$f\" \"$(dirname \"$f\")\"; "
+	       "printf 'echo hacked    \\n' > \"$f\"; done; '%s' call probe__env", cache_dir, agent());
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_ptr_null(strstr(r.out, "hacked"));
+	ck_assert_ptr_nonnull(strstr(r.out, "SKILL_NAME=probe"));
+	tu_run_release(&r);
+}
+END_TEST
+
+START_TEST(test_show)
+{
+	struct tu_run r;
+	tu_run(&r, "%s show probe", agent());
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "Each tool prints what it received"));
+	ck_assert_ptr_nonnull(strstr(r.out, "probe__echo_flags"));
+	tu_run_release(&r);
+
+	tu_run(&r, "%s show probe__echo_flags --json", agent());
+	ck_assert_int_eq(r.status, 0);
+	json_t *doc = parse(r.out);
+	json_t *schema = json_object_get(doc, "inputSchema");
+	ck_assert_str_eq(json_string_value(json_object_get(schema, "type")), "object");
+	json_t *count = json_object_get(json_object_get(schema, "properties"), "count");
+	ck_assert_str_eq(json_string_value(json_object_get(count, "type")), "integer");
+	ck_assert_int_eq(json_integer_value(json_object_get(count, "default")), 1);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(schema, "required"), 0)),
+			 "path");
+	json_decref(doc);
+	tu_run_release(&r);
+
+	tu_run(&r, "%s show prob", agent());
+	ck_assert_int_eq(r.status, 3);
+	ck_assert_ptr_nonnull(strstr(r.err, "did you mean 'probe'"));
+	tu_run_release(&r);
+}
+END_TEST
+
+START_TEST(test_version_doctor)
+{
+	struct tu_run r;
+	tu_run(&r, "%s version --json", agent());
+	ck_assert_int_eq(r.status, 0);
+	json_t *doc = parse(r.out);
+	ck_assert_int_eq(json_integer_value(json_object_get(doc, "abi")), 1);
+	ck_assert_uint_eq(strlen(json_string_value(json_object_get(doc, "digest"))), 64);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "agent")), "e2e");
+	json_decref(doc);
+	tu_run_release(&r);
+
+	tu_run(&r, "%s doctor", agent());
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "python3"));
+	ck_assert_ptr_nonnull(strstr(r.out, cache_dir));
+	tu_run_release(&r);
+
+	tu_run(&r, "%s frobnicate", agent());
+	ck_assert_int_eq(r.status, 2);
+	tu_run_release(&r);
+	tu_run(&r, "%s list --bogus", agent());
+	ck_assert_int_eq(r.status, 2);
+	tu_run_release(&r);
+}
+END_TEST
+
+/* ---- the generator's output ---- */
+
+static const char *skillc(void)
+{
+	return tu_env("SKILLC", "build/skillc");
+}
+
+/* Generated C compiles under the strictest flags. */
+START_TEST(test_generated_compiles)
+{
+	char *dir = tu_tmpdir();
+	struct tu_run r;
+	tu_run(&r, "%s -o %s/gen tests/e2e/skills && %s -std=c11 -Wall -Wextra -Wconversion -pedantic "
+	       "-Werror -Iruntime -c %s/gen/table.c -o %s/t.o && %s -std=c11 -Wall -Wextra "
+	       "-Wconversion -pedantic -Werror -Iruntime -c templates/table.c -o %s/tpl.o",
+	       skillc(), dir, tu_env("CC", "cc"), dir, dir, tu_env("CC", "cc"), dir);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_release(&r);
+	tu_rmdir(dir);
+}
+END_TEST
+
+/* The same input gives byte-identical output, wherever it is written. */
+START_TEST(test_reproducible)
+{
+	char *dir = tu_tmpdir();
+	struct tu_run r;
+	tu_run(&r, "%s -o %s/a tests/e2e/skills && %s -o %s/b tests/e2e/skills && "
+	       "cmp %s/a/table.c %s/b/table.c && cmp %s/a/data.bin %s/b/data.bin && "
+	       "cmp %s/a/data.S %s/b/data.S",
+	       skillc(), dir, skillc(), dir, dir, dir, dir, dir, dir, dir);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	tu_run_release(&r);
+	tu_rmdir(dir);
+}
+END_TEST
+
+/* A failed run leaves the previous output alone and no temporary files. */
+START_TEST(test_failure_writes_nothing)
+{
+	char *dir = tu_tmpdir();
+	struct tu_run r;
+	tu_run(&r, "mkdir -p %s/s/bad && printf -- '---\\nname: bad\\n---\\nbody\\n' > %s/s/bad/SKILL.md && "
+	       "%s -o %s/out tests/e2e/skills && cp %s/out/table.c %s/before.c && "
+	       "%s -o %s/out %s/s; test $? = 1 && cmp %s/before.c %s/out/table.c && "
+	       "! ls %s/out | grep -q '+$'",
+	       dir, dir, skillc(), dir, dir, dir, skillc(), dir, dir, dir, dir, dir);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	ck_assert_ptr_nonnull(strstr(r.err, "description"));
+	tu_run_release(&r);
+	tu_rmdir(dir);
+}
+END_TEST
+
+Suite *suite_e2e(void)
+{
+	Suite *s = suite_create("e2e");
+	TCase *tc = tcase_create("agent");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_list_json);
+	tcase_add_loop_test(tc, test_call_ok, 0, sizeof calls / sizeof calls[0]);
+	tcase_add_loop_test(tc, test_call_bad, 0, sizeof bad_calls / sizeof bad_calls[0]);
+	tcase_add_test(tc, test_call_fail_output);
+	tcase_add_test(tc, test_call_flood_capped);
+	tcase_add_test(tc, test_call_env);
+	tcase_add_test(tc, test_cache_tamper);
+	tcase_add_test(tc, test_show);
+	tcase_add_test(tc, test_version_doctor);
+	suite_add_tcase(s, tc);
+	TCase *tg = tcase_create("generator");
+	tcase_set_timeout(tg, 120);
+	tcase_add_test(tg, test_generated_compiles);
+	tcase_add_test(tg, test_reproducible);
+	tcase_add_test(tg, test_failure_writes_nothing);
+	suite_add_tcase(s, tg);
+	return s;
+}

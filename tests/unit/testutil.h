@@ -1,0 +1,29 @@
+/* testutil.h - running the built programs from tests. */
+#ifndef TESTUTIL_H
+#define TESTUTIL_H
+
+#include <stddef.h>
+
+struct tu_run {
+	int status; /* exit status, or 128+signal */
+	char *out;  /* malloc'd, NUL-terminated */
+	size_t out_len;
+	char *err;
+	size_t err_len;
+};
+
+/* Run `sh -c cmd` with stdin from /dev/null; capture both outputs. */
+void tu_run(struct tu_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tu_run_release(struct tu_run *r);
+
+/* An environment variable the Makefile sets, or a default under the repo. */
+const char *tu_env(const char *name, const char *fallback);
+
+/* Read a whole file; NULL when missing. */
+char *tu_read(const char *path, size_t *len);
+
+/* A fresh temporary directory, removed by tu_rmdir. */
+char *tu_tmpdir(void);
+void tu_rmdir(char *dir);
+
+#endif
