@@ -500,8 +500,9 @@ START_TEST(test_deep_nesting)
 		{"def main(a: '", "'", 1 << 20, "'): pass\n", NULL},
 		/* just under the limits: parsed, and tree-sitter copes */
 		{"\"\"\"D.\"\"\"\ndef main(): pass\nx = ", "-", 30000, "", ""},
-		{"\"\"\"D.\"\"\"\ndef main(a=", "[", 199, "): pass\n", ""},
-		{"\"\"\"D.\"\"\"\ndef main(): pass\n", "x = (1,\n", 20000, "", ""},
+		{"\"\"\"D.\"\"\"\ndef main(a=", "[", 199, "): pass\n", NULL},
+		{"\"\"\"D.\"\"\"\ndef main(): pass\n", "x = (1,)\n", 20000, "", ""},
+		{"\"\"\"D.\"\"\"\ndef main(): pass\n", "x = (1,\n", 20000, "", "nests brackets"},
 	};
 	for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
 		char *src = repeat(shapes[k].head, shapes[k].unit, shapes[k].n, shapes[k].tail);

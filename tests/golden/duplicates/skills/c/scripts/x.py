@@ -1,0 +1,3 @@
+"""Python x."""
+def main():
+    pass

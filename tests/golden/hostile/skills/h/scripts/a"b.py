@@ -1,0 +1,3 @@
+"""Quote."""
+def main():
+    pass

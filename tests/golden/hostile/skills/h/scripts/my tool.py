@@ -1,0 +1,3 @@
+"""Space in the name."""
+def main():
+    pass

@@ -1,0 +1,3 @@
+"""Long name."""
+def main():
+    pass
