@@ -624,9 +624,10 @@ static enum lit num_json(const char *t, size_t len, bool neg, struct sb *out)
 		return LIT_NONE;
 	if (neg)
 		v = -v;
-	/* the shortest text that reads back the same */
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(res, sizeof res, "%.*g", prec, v);
+	/* the shortest text that reads back the same; plain digits where sensible */
+	bool plain = v == 0 || (fabs(v) >= 1e-4 && fabs(v) < 1e15);
+	for (int prec = plain ? 0 : 1; prec <= 17; prec++) {
+		snprintf(res, sizeof res, plain ? "%.*f" : "%.*g", prec, v);
 		if (strtod(res, NULL) == v)
 			break;
 	}

@@ -65,7 +65,7 @@ static void val_param(struct diag *d, const struct sk_tool *t, struct sk_param *
 			diag_error(d, path, line, col, "default of parameter '%s' is not valid JSON",
 				   p->name);
 		else if (!json_is_null(v) && !val_fits(v, p->type, p->item_type))
-			diag_error(d, path, line, col, "default %s of parameter '%s' is not a %s",
+			diag_error(d, path, line, col, "default %s of parameter '%s' does not match its type '%s'",
 				   p->default_json, p->name, val_type_name(p->type));
 		json_decref(v);
 	}
@@ -73,7 +73,7 @@ static void val_param(struct diag *d, const struct sk_tool *t, struct sk_param *
 		json_t *v = json_loads(p->enum_json[i], JSON_DECODE_ANY, &je);
 		uint8_t et = p->type == SKC_T_ARRAY ? p->item_type : p->type;
 		if (!v || !val_fits(v, et, SKC_T_STRING))
-			diag_error(d, path, line, col, "allowed value %s of parameter '%s' is not a %s",
+			diag_error(d, path, line, col, "allowed value %s of parameter '%s' does not match its type '%s'",
 				   p->enum_json[i], p->name, val_type_name(et));
 		json_decref(v);
 	}

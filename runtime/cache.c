@@ -74,13 +74,18 @@ static int make_root(const char *parent, const char *name, char *buf, size_t n, 
 {
 	if (!join(buf, n, "%s/%s", parent, name))
 		return fail(err, errn, "cache root under '%s' is too long", parent);
-	if (mkdir_p(parent) < 0 || (mkdir(buf, 0700) < 0 && errno != EEXIST)) {
-		fail(err, errn, "cannot create cache root '%s': %s", buf, strerror(errno));
+	struct stat st;
+	/* The common case, an existing root, costs one lstat. */
+	if (lstat(buf, &st) < 0 && errno == ENOENT) {
+		if (mkdir_p(parent) < 0 || (mkdir(buf, 0700) < 0 && errno != EEXIST)) {
+			fail(err, errn, "cannot create cache root '%s': %s", buf, strerror(errno));
+			return 1;
+		}
+	}
+	if (lstat(buf, &st) < 0) {
+		fail(err, errn, "cannot stat cache root '%s': %s", buf, strerror(errno));
 		return 1;
 	}
-	struct stat st;
-	if (lstat(buf, &st) < 0)
-		return fail(err, errn, "cannot stat cache root '%s': %s", buf, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return fail(err, errn, "cache root '%s' is not a directory", buf);
 	if (st.st_uid != geteuid())

@@ -223,6 +223,8 @@ int rx_start(const struct rx_spec *spec, struct rx_proc **out)
 	memset(p, 0, sizeof *p);
 	p->in_fd = p->out_fd = p->err_fd = p->pid_fd = -1;
 	p->cap = spec->output_cap ? spec->output_cap : RX_DEFAULT_CAP;
+	if (p->cap > SIZE_MAX / 4)
+		p->cap = SIZE_MAX / 4; /* buffer growth below must not overflow */
 	p->in_data = spec->stdin_data;
 	p->in_len = spec->stdin_data ? spec->stdin_len : 0;
 	p->start_us = now_us();

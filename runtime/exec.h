@@ -64,7 +64,8 @@ struct rx_result {
 	int term_signal;    /* 0 when it exited */
 	bool timed_out;
 	bool cancelled;     /* rx_kill was called */
-	int spawn_errno;    /* non-zero: could not be started (ENOENT, EACCES...) */
+	int spawn_errno;    /* non-zero: could not be started (ENOENT, EACCES...;
+			       a missing cwd is ENOENT too) */
 	uint64_t duration_us;
 };
 

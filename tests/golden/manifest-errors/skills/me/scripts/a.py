@@ -1,0 +1,4 @@
+"""A."""
+import sys
+if __name__ == "__main__":
+    print(sys.argv)
