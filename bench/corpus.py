@@ -46,7 +46,7 @@ DOMAINS = [
 VERBS = ["summarise", "validate", "normalise", "extract", "convert", "count",
          "format", "check", "filter", "render", "compare", "score", "tag", "split"]
 
-# name -> (kind, description, default as Python source, extra)
+# name -> (kind, description, default as Python source, choices for enums)
 PARAMS = {
     "label": ("str", "Label printed in front of the result", '"report"', None),
     "delimiter": ("str", "Field delimiter used in the input", '","', None),
@@ -223,9 +223,10 @@ def bash_tool(rng, stem, desc, noun):
             continue
         ty = {"str": "string", "int": "integer", "float": "number", "enum": "string"}[kind]
         dflt = default.strip('"')
-        note = f", one of {', '.join(choices)}" if choices else ""
         typ = f"{ty}, default: {dflt}" if dflt else ty
-        doc.append(f"#   {'-' + letter + ' ' + n.upper():<8}  {help_}{note} ({typ})")
+        if choices:  # "one of" comes last in the group: the rest of it is the list
+            typ += f", one of: {', '.join(choices)}"
+        doc.append(f"#   {'-' + letter + ' ' + n.upper():<8}  {help_} ({typ})")
         init.append(f"{n}='{dflt}'")
         case.append(f"\t{letter}) {n}=$OPTARG ;;")
     spec = "".join(o[0] if o[2] == "bool" else o[0] + ":" for o in opts) + "h"
@@ -268,14 +269,14 @@ def js_tool(rng, stem, desc, noun):
     tags, sig, shown = [f" * @param {{string}} text - The {noun} to process"], ["text"], []
     for n in names:
         kind, help_, default, choices = PARAMS[n]
-        ty = {"str": "string", "int": "number", "float": "number", "bool": "boolean",
+        ty = {"str": "string", "int": "integer", "float": "number", "bool": "boolean",
               "enum": "string"}[kind]
         dflt = {"False": "false"}.get(default, default.strip('"'))
         note = f" (one of {', '.join(choices)})" if choices else ""
         opt = f"{n}={dflt}" if dflt else n
         tags.append(f" * @param {{{ty}}} [{opt}] - {help_}{note}")
         sig.append(f"{n} = '{dflt}'")
-        shown.append(f"{n}: Number({n})" if ty == "number" else
+        shown.append(f"{n}: Number({n})" if ty in ("number", "integer") else
                      f"{n}: {n} === 'true'" if ty == "boolean" else f"{n}")
     imports = "const crypto = require('crypto');\n\n" if "crypto." in op[3] else ""
     return f'''#!/usr/bin/env node

@@ -912,6 +912,19 @@ static int build_flag(struct words *w, const struct skc_table *t,
 	char subject[QBUF + 32];
 	size_t i;
 	json_t *item;
+	/* An integer switch is argparse's action="count": -v -v -v. */
+	if (p->pass == SKC_PASS_SWITCH && p->type == SKC_T_INTEGER && json_is_integer(v)) {
+		json_int_t k = json_integer_value(v);
+		if (k < 0 || k > 100) {
+			seterr(err, errn, "parameter '%s' counts a repeated flag: give 0 to 100, not %" JSON_INTEGER_FORMAT,
+			       pname(t, p), k);
+			return -1;
+		}
+		for (json_int_t c = 0; c < k; c++)
+			if (words_push(w, dupn(flag, flen)))
+				return -1;
+		return 0;
+	}
 	if (p->pass == SKC_PASS_SWITCH)
 		return json_is_true(v) ? words_push(w, dupn(flag, flen)) : 0;
 	if (p->pass == SKC_PASS_NARGS && json_is_array(v)) {

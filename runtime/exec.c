@@ -178,9 +178,12 @@ static int spawn(struct rx_proc *p, const struct rx_spec *spec, int in, int out,
 	}
 	sigfillset(&all);
 	sigemptyset(&none);
-	/* Own group; default dispositions (ignored SIGPIPE too); empty mask. */
-	if (!rc)
-		rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
+	/* Own group; default dispositions (ignored SIGPIPE too); empty mask.
+	 * glibc's posix_spawn is a vfork-style clone (no page-table copy, so it
+	 * stays fast in a big process) that reports the child's exec errno
+	 * exactly. It leaves its two internal signals (32, 33) ignored in the
+	 * child; a glibc child reinstalls them, nothing else uses them. */
+	rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
 						   POSIX_SPAWN_SETSIGMASK);
 	if (!rc)
 		rc = posix_spawnattr_setpgroup(&at, 0);

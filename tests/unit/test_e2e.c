@@ -67,20 +67,20 @@ static const struct {
 	const char *args, *out;
 } calls[] = {
 	{"probe__echo_flags --arg path=/x --arg count=3 --arg verbose=true --arg tag=a --arg tag=b "
-	 "--arg mode=slow --arg ratio=0.5",
-	 "{\"count\": 3, \"mode\": \"slow\", \"path\": \"/x\", \"ratio\": 0.5, \"tag\": [\"a\", \"b\"], "
+	 "--arg mode=slow --arg ratio=0.5 --arg loud=3",
+	 "{\"count\": 3, \"loud\": 3, \"mode\": \"slow\", \"path\": \"/x\", \"ratio\": 0.5, \"tag\": [\"a\", \"b\"], "
 	 "\"verbose\": true}\n"},
 	{"probe__echo_flags --arg path=-rf --arg verbose=false",
-	 "{\"count\": 1, \"mode\": \"fast\", \"path\": \"-rf\", \"ratio\": null, \"tag\": null, "
+	 "{\"count\": 1, \"loud\": 0, \"mode\": \"fast\", \"path\": \"-rf\", \"ratio\": null, \"tag\": null, "
 	 "\"verbose\": false}\n"},
 	{"probe__echo_flags --json '{\"path\": \"a b\", \"tag\": [\"--mode=slow\"]}'",
-	 "{\"count\": 1, \"mode\": \"fast\", \"path\": \"a b\", \"ratio\": null, \"tag\": "
+	 "{\"count\": 1, \"loud\": 0, \"mode\": \"fast\", \"path\": \"a b\", \"ratio\": null, \"tag\": "
 	 "[\"--mode=slow\"], \"verbose\": false}\n"},
 	{"probe__echo_json --json '{\"text\": \"hi\", \"times\": 2, \"loud\": true, \"words\": [\"a\"], "
 	 "\"kind\": \"b\"}'",
 	 "{\"kind\": \"b\", \"scale\": null, \"text\": \"HIHI\", \"types\": [\"int\"], \"words\": "
 	 "[\"a\"]}\n"},
-	{"probe__echo_json --arg text=x --arg times=3.0",
+	{"probe__echo_json --json '{\"text\": \"x\", \"times\": 3.0}'",
 	 "{\"kind\": \"a\", \"scale\": null, \"text\": \"xxx\", \"types\": [\"int\"], \"words\": []}\n"},
 	{"probe__echo_argv --arg first=a --arg 'second=b c'", "<a>\n<b c>\n"},
 	{"probe__echo_argv --arg first=-n", "<-n>\n"},

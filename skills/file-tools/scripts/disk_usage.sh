@@ -8,7 +8,7 @@
 # Options:
 #   -d DEPTH  Maximum depth to descend (integer, default: 1)
 #   -n COUNT  How many entries to show (integer, default: 10)
-#   -s SORT   Order entries by size or by name (string, default: size)
+#   -s SORT   Order entries by size or by name (string, default: size, one of: size, name)
 #   -h        Show help
 set -euo pipefail
 
@@ -38,13 +38,13 @@ shift $((OPTIND-1))
 (($# == 1)) || die "expected exactly one PATH argument (try -h)"
 path=$1
 [[ -d "$path" ]] || die "'$path' is not a directory"
-if ! [[ "$depth" =~ ^[0-9]+$ ]] || ((10#$depth > 10)); then
+# No leading zeros and at most four digits: "08" is not octal and nothing overflows.
+if ! [[ "$depth" =~ ^(0|[1-9][0-9]{0,3})$ ]] || ((depth > 10)); then
 	die "-d must be an integer from 0 to 10, not '$depth'"
 fi
-if ! [[ "$count" =~ ^[0-9]+$ ]] || ((10#$count < 1 || 10#$count > 500)); then
+if ! [[ "$count" =~ ^[1-9][0-9]{0,3}$ ]] || ((count > 500)); then
 	die "-n must be an integer from 1 to 500, not '$count'"
 fi
-depth=$((10#$depth)) count=$((10#$count)) # du and head would misread "08"
 case "$order" in
 size) sorter=(sort '-k1,1nr') ;;
 name) sorter=(sort -k2) ;;

@@ -23,7 +23,7 @@ function splitPath(path) {
  *
  * @param {string} file - Path of the JSON file to read
  * @param {string} [path=.] - Dotted path into the document; "." for the whole document
- * @param {number} [indent=2] - Spaces of indentation in the output (0 for one line)
+ * @param {integer} [indent=2] - Spaces of indentation in the output (0 for one line)
  * @param {boolean} [keys=false] - Print only the keys (or indexes) of the value found
  */
 function main(file, path = '.', indent = '2', keys = 'false') {

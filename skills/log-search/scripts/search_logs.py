@@ -6,7 +6,10 @@ import re
 import sys
 from collections import Counter
 
-import logfmt
+# Importing the sibling module must not write __pycache__ into the skill
+# directory, which may be read-only or baked into a binary.
+sys.dont_write_bytecode = True
+import logfmt  # noqa: E402
 
 
 def build_parser() -> argparse.ArgumentParser:

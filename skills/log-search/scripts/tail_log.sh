@@ -19,7 +19,7 @@ if [[ ! -f "$file" ]]; then
 	echo "tail_log.sh: '$file' is not a regular file" >&2
 	exit 1
 fi
-if ! [[ "$lines" =~ ^[0-9]+$ ]] || ((10#$lines < 1 || 10#$lines > 1000)); then
+if ! [[ "$lines" =~ ^[1-9][0-9]{0,3}$ ]] || ((lines > 1000)); then
 	echo "tail_log.sh: LINES must be an integer from 1 to 1000, not '$lines'" >&2
 	exit 2
 fi

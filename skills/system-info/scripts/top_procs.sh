@@ -4,7 +4,7 @@
 # Usage: top_procs.sh [-s key] [-n count] [-u user]
 #
 # Options:
-#   -s KEY    Sort by cpu or mem (string, default: cpu)
+#   -s KEY    What to sort by (string, default: cpu, one of: cpu, mem)
 #   -n COUNT  How many processes to show (integer, default: 10)
 #   -u USER   Only show processes owned by this user (string)
 #   -h        Show help
@@ -33,13 +33,13 @@ cpu) sort=-pcpu ;;
 mem) sort=-pmem ;;
 *) echo "top_procs.sh: -s must be cpu or mem, not '$key'" >&2; exit 2 ;;
 esac
-if ! [[ "$count" =~ ^[0-9]+$ ]] || ((10#$count < 1 || 10#$count > 200)); then
+# No leading zeros and at most four digits: "09" is not octal and nothing overflows.
+if ! [[ "$count" =~ ^[1-9][0-9]{0,3}$ ]] || ((count > 200)); then
 	echo "top_procs.sh: -n must be an integer from 1 to 200, not '$count'" >&2
 	exit 2
 fi
-count=$((10#$count)) # "09" would otherwise be read as octal below
 if (($# > 0)); then
-	echo "top_procs.sh: unexpected argument '$1'" >&2
+	echo "top_procs.sh: takes no arguments besides options (try -h)" >&2
 	exit 2
 fi
 

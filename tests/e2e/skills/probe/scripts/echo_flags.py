@@ -12,6 +12,7 @@ def main():
     p.add_argument("--tag", action="append", help="A tag; repeatable")
     p.add_argument("--mode", choices=["fast", "slow"], default="fast", help="Speed")
     p.add_argument("--ratio", type=float, help="A ratio")
+    p.add_argument("-l", "--loud", action="count", default=0, help="Loudness")
     a = p.parse_args()
     print(json.dumps(vars(a), sort_keys=True))
 
