@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -255,6 +256,90 @@ START_TEST(test_version_doctor)
 }
 END_TEST
 
+/* ---- the default agent: every tool, called for real ---- */
+
+/* A call per default tool ("%R" stands for the repository root) and a piece
+ * of its output. A tool missing here fails test_default_covered. */
+static const struct {
+	const char *tool, *json, *want;
+} default_calls[] = {
+	{"file-tools__checksums", "{\"paths\": [\"%R/tests/e2e/sample.log\"]}",
+	 "sample.log"},
+	{"file-tools__disk_usage", "{\"path\": \"%R/tests/e2e\", \"depth\": 1}", "skills"},
+	{"json-tools__json_format", "{\"file\": \"%R/tests/e2e/sample.json\"}", "\"name\": \"probe\""},
+	{"json-tools__json_query", "{\"file\": \"%R/tests/e2e/sample.json\", \"path\": \"tools.1\"}",
+	 "echo"},
+	{"log-search__search_logs", "{\"paths\": [\"%R/tests/e2e/sample.log\"], \"pattern\": \"refused\"}",
+	 "connection refused to cache"},
+	{"log-search__tail_log", "{\"file\": \"%R/tests/e2e/sample.log\", \"lines\": 1}",
+	 "connection refused to cache"},
+	{"system-info__snapshot", "{\"sections\": [\"memory\"]}", "mem"},
+	{"system-info__top_procs", "{\"count\": 3}", "PID"},
+};
+
+static char *with_root(const char *s)
+{
+	char root[4096];
+	if (!getcwd(root, sizeof root))
+		abort();
+	const char *r = tu_env("TEST_ROOT", root);
+	size_t n = strlen(s) + 1, k = 0;
+	for (const char *p = s; (p = strstr(p, "%R")); p += 2)
+		n += strlen(r);
+	char *out = malloc(n);
+	for (const char *p = s; *p;) {
+		if (p[0] == '%' && p[1] == 'R') {
+			memcpy(out + k, r, strlen(r));
+			k += strlen(r);
+			p += 2;
+		} else {
+			out[k++] = *p++;
+		}
+	}
+	out[k] = '\0';
+	return out;
+}
+
+START_TEST(test_default_call)
+{
+	char *json = with_root(default_calls[_i].json);
+	struct tu_run r;
+	tu_run(&r, "%s call %s --json '%s'", tu_env("AGENT", "build/agent"), default_calls[_i].tool,
+	       json);
+	ck_assert_msg(r.status == 0, "%s: status %d: %s", default_calls[_i].tool, r.status, r.err);
+	ck_assert_msg(strstr(r.out, default_calls[_i].want), "%s: output lacks '%s':\n%s",
+		      default_calls[_i].tool, default_calls[_i].want, r.out);
+	tu_run_release(&r);
+	free(json);
+}
+END_TEST
+
+START_TEST(test_default_covered)
+{
+	struct tu_run r;
+	tu_run(&r, "%s list --json", tu_env("AGENT", "build/agent"));
+	ck_assert_int_eq(r.status, 0);
+	json_t *doc = parse(r.out);
+	size_t i, j, n = 0;
+	json_t *s, *t;
+	json_array_foreach(json_object_get(doc, "skills"), i, s) {
+		json_array_foreach(json_object_get(s, "tools"), j, t) {
+			const char *name = json_string_value(json_object_get(t, "name"));
+			size_t k = 0;
+			while (k < sizeof default_calls / sizeof default_calls[0] &&
+			       strcmp(default_calls[k].tool, name))
+				k++;
+			ck_assert_msg(k < sizeof default_calls / sizeof default_calls[0],
+				      "default tool '%s' has no end-to-end call", name);
+			n++;
+		}
+	}
+	ck_assert_uint_eq(n, sizeof default_calls / sizeof default_calls[0]);
+	json_decref(doc);
+	tu_run_release(&r);
+}
+END_TEST
+
 /* ---- the generator's output ---- */
 
 static const char *skillc(void)
@@ -325,6 +410,12 @@ Suite *suite_e2e(void)
 	tcase_add_test(tc, test_show);
 	tcase_add_test(tc, test_version_doctor);
 	suite_add_tcase(s, tc);
+	TCase *td = tcase_create("default");
+	tcase_add_checked_fixture(td, setup, teardown);
+	tcase_set_timeout(td, 60);
+	tcase_add_loop_test(td, test_default_call, 0, sizeof default_calls / sizeof default_calls[0]);
+	tcase_add_test(td, test_default_covered);
+	suite_add_tcase(s, td);
 	TCase *tg = tcase_create("generator");
 	tcase_set_timeout(tg, 120);
 	tcase_add_test(tg, test_generated_compiles);
