@@ -145,7 +145,7 @@ $(E2E_AGENT): $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o FORCE
 	@$(MAKE) --no-print-directory SKILLS=tests/e2e/skills AGENT=e2e $(E2E_AGENT)
 
 unit: $(TEST_RUNNER) $(SKILLC) $(AGENT_BIN) $(E2E_AGENT)
-	$(Q)SKILLC=$(SKILLC) AGENT=$(AGENT_BIN) E2E_AGENT=$(E2E_AGENT) CC='$(CC)' \
+	$(Q)SKILLC=$(SKILLC) AGENT=$(AGENT_BIN) E2E_AGENT=$(E2E_AGENT) CC='$(CC)' SANITIZE='$(SANITIZE)' \
 	  TEST_ROOT=$(CURDIR) $(TEST_RUNNER)
 
 # Each header compiles on its own.
@@ -157,7 +157,8 @@ check-headers: | $(DEPS_OK)
 
 test: check-headers
 	$(Q)$(MAKE) --no-print-directory unit
-	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 CFLAGS='-O1 -g' unit
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 CFLAGS='-O1 -g' \
+	  DEPS_OK=$(DEPS_OK) GRAMMAR_DIR=$(GRAMMAR_DIR) unit
 
 bench: $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o
 	$(Q)python3 bench/bake.py --build $(BUILD)

@@ -54,8 +54,13 @@
 
 const TSLanguage *tree_sitter_bash(void);
 
-/* Past this a parse is abandoned rather than hang the build. */
-enum { SH_PARSE_TIMEOUT_US = 20 * 1000 * 1000 };
+/*
+ * Past this a parse is abandoned rather than hang the build. Segments stay
+ * well under 64 KiB because libtree-sitter 0.20.7 truncates the child count
+ * of a node with 65536+ children (error recovery on hostile input makes
+ * them) and then frees a bad pointer when the tree is deleted.
+ */
+enum { SH_PARSE_TIMEOUT_US = 20 * 1000 * 1000, SH_SEGMENT = 32 * 1024 };
 
 /* ---- text helpers ------------------------------------------------------ */
 
@@ -399,7 +404,15 @@ static char *sh_hints(struct arena *a, struct sh_hint *h, const char *desc)
 		sh_putn(a, &out, p, (size_t)((all ? open : close + 1) - p));
 		p = close + 1;
 	}
-	char *res = sh_trim(out.p);
+	/* Close the gaps a removed group leaves: "depth (int)." -> "depth." */
+	char *res = sh_clean(a, out.p, out.n);
+	size_t w = 0;
+	for (size_t r = 0; res[r]; r++) {
+		if (res[r] == ' ' && res[r + 1] && strchr(".,;:", res[r + 1]))
+			continue;
+		res[w++] = res[r];
+	}
+	res[w] = '\0';
 	/* "one of: a, b" outside parentheses. */
 	if (h->n_enum == 0) {
 		for (const char *q = res; *q; q++) {
@@ -416,7 +429,7 @@ static char *sh_hints(struct arena *a, struct sh_hint *h, const char *desc)
 			break;
 		}
 	}
-	/* A trailing '.' or ',' left behind by a removed group. */
+	/* A ',' left dangling by a removed group. */
 	size_t n = strlen(res);
 	while (n && (res[n - 1] == ',' || res[n - 1] == ' '))
 		res[--n] = '\0';
@@ -451,7 +464,8 @@ struct sh {
 	struct sk_tool *tool;
 	const char *src;
 	size_t len;
-	TSNode root;
+	TSNode *roots; /* one per segment, see sh_parse */
+	size_t n_roots, cap_roots;
 	struct sh_line *lines;
 	size_t n_lines, cap_lines;
 	struct sh_entry *ent;
@@ -523,7 +537,9 @@ static bool sh_only_space(const char *s, size_t from, size_t to)
 /* The header block: comment nodes in document order from the top. */
 static void sh_collect_header(struct sh *x)
 {
-	TSTreeCursor cur = ts_tree_cursor_new(x->root);
+	if (x->n_roots == 0)
+		return;
+	TSTreeCursor cur = ts_tree_cursor_new(x->roots[0]);
 	size_t prev_end = 0;
 	uint32_t prev_row = 0;
 	bool started = false;
@@ -785,6 +801,11 @@ static void sh_strip_name(struct sh *x, const char **desc)
 	const char *base = strrchr(x->tool->script ? x->tool->script : "", '/');
 	base = base ? base + 1 : x->tool->script;
 	const char *names[2] = {base, x->tool->name};
+	/* Also any "word.sh" / "word.bash": the script's name before a rename. */
+	size_t w = strspn(*desc, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+	if ((w > 3 && !strncmp(*desc + w - 3, ".sh", 3)) ||
+	    (w > 5 && !strncmp(*desc + w - 5, ".bash", 5)))
+		names[0] = arena_strndup(x->cx->arena, *desc, w);
 	for (int i = 0; i < 2; i++) {
 		size_t n = names[i] ? strlen(names[i]) : 0;
 		if (!n || strncmp(*desc, names[i], n))
@@ -930,10 +951,11 @@ static struct sh_func *sh_func_find(const struct sh_funcs *f, const char *name)
 }
 
 /* First pass: function definitions, the first getopts, the first parse error. */
-static void sh_scan_defs(struct sh *x, struct sh_funcs *f, TSNode *getopts, TSNode *err)
+static void sh_scan_defs(struct sh *x, TSNode root, struct sh_funcs *f, TSNode *getopts,
+			 TSNode *err)
 {
 	struct arena *a = x->cx->arena;
-	TSTreeCursor cur = ts_tree_cursor_new(x->root);
+	TSTreeCursor cur = ts_tree_cursor_new(root);
 	for (;;) {
 		TSNode n = ts_tree_cursor_current_node(&cur);
 		bool descend = true;
@@ -1249,31 +1271,71 @@ static void sh_positionals(struct sh *x, bool flags)
 	}
 }
 
+/*
+ * Parse in segments cut at line ends (see SH_SEGMENT); byte offsets and
+ * points stay those of the whole file. False when a parse ran out of time.
+ */
+static bool sh_parse(struct sh *x, TSParser *p, TSTree ***trees, size_t *n_trees)
+{
+	struct arena *a = x->cx->arena;
+	size_t cap = 0;
+	TSPoint pt = {0, 0};
+	size_t off = 0;
+	do {
+		size_t end = x->len - off > SH_SEGMENT ? off + SH_SEGMENT : x->len;
+		if (end < x->len) {
+			size_t nl = end;
+			while (nl > off && x->src[nl - 1] != '\n')
+				nl--;
+			if (nl > off)
+				end = nl;
+			else
+				while (end > off + 1 && ((unsigned char)x->src[end] & 0xc0) == 0x80)
+					end--;
+		}
+		TSPoint ept = pt;
+		for (size_t i = off; i < end; i++) {
+			if (x->src[i] == '\n')
+				ept.row++, ept.column = 0;
+			else
+				ept.column++;
+		}
+		TSRange r = {pt, ept, (uint32_t)off, (uint32_t)end};
+		ts_parser_set_included_ranges(p, &r, 1);
+		TSTree *t = ts_parser_parse_string(p, NULL, x->src, (uint32_t)x->len);
+		if (!t)
+			return false;
+		ARENA_PUSH(a, *trees, *n_trees, cap) = t;
+		ARENA_PUSH(a, x->roots, x->n_roots, x->cap_roots) = ts_tree_root_node(t);
+		off = end;
+		pt = ept;
+	} while (off < x->len);
+	return true;
+}
+
 void ex_bash(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t len)
 {
 	struct sh x = {.cx = cx, .tool = tool, .src = src, .len = len};
 	const char *path = tool->loc.path;
 	unsigned line = tool->loc.line ? tool->loc.line : 1, col = tool->loc.col ? tool->loc.col : 1;
-	if (len > UINT32_MAX) {
+	if (len >= UINT32_MAX) {
 		diag_warning(cx->diag, path, line, col, "'%s' is too large to read", tool->script);
 		return;
 	}
 	TSParser *parser = ts_parser_new();
 	ts_parser_set_language(parser, tree_sitter_bash());
 	ts_parser_set_timeout_micros(parser, SH_PARSE_TIMEOUT_US);
-	TSTree *tree = ts_parser_parse_string(parser, NULL, src, (uint32_t)len);
-	if (!tree) {
+	TSTree **trees = NULL;
+	size_t n_trees = 0;
+	if (!sh_parse(&x, parser, &trees, &n_trees))
 		diag_warning(cx->diag, path, line, col, "could not parse '%s' in time", tool->script);
-		ts_parser_delete(parser);
-		return;
-	}
-	x.root = ts_tree_root_node(tree);
 
 	struct sh_funcs f = {0};
 	TSNode getopts = {0}, err = {0};
-	sh_scan_defs(&x, &f, &getopts, &err);
-	if (!ts_node_is_null(err) || ts_node_has_error(x.root)) {
-		struct sk_loc at = ts_node_is_null(err) ? (struct sk_loc){path, line, col} : sh_loc(&x, err);
+	for (size_t i = 0; i < x.n_roots; i++)
+		sh_scan_defs(&x, x.roots[i], &f, &getopts, &err);
+	if (!ts_node_is_null(err)) {
+		struct sk_loc at = sh_loc(&x, err);
 		diag_warning(cx->diag, at.path, at.line, at.col, "syntax error in '%s'", tool->script);
 	}
 	sh_collect_header(&x);
@@ -1281,7 +1343,8 @@ void ex_bash(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t le
 	sh_entry_hints(&x);
 
 	/* Positional uses: top level, then functions that "$@" is forwarded to. */
-	sh_scan_pos(&x, &f, x.root);
+	for (size_t i = 0; i < x.n_roots; i++)
+		sh_scan_pos(&x, &f, x.roots[i]);
 	for (bool again = true; again;) {
 		again = false;
 		for (size_t i = 0; i < f.n; i++) {
@@ -1340,6 +1403,7 @@ void ex_bash(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t le
 	if (tool->n_params)
 		tool->params_from = SK_FROM_SCRIPT;
 
-	ts_tree_delete(tree);
+	for (size_t i = 0; i < n_trees; i++)
+		ts_tree_delete(trees[i]);
 	ts_parser_delete(parser);
 }

@@ -679,10 +679,17 @@ static void mf_apply_params(struct arena *a, const struct mf_tool *e, struct sk_
 		else
 			p->item_type = SKC_T_STRING;
 		p->description = mp->description ? mp->description : sp ? sp->description : NULL;
-		p->required = mp->has_required && mp->required;
-		p->default_json = mp->default_json;
-		p->enum_json = mp->enum_json;
-		p->n_enum = p->cap_enum = mp->n_enum;
+		/* What the manifest leaves out, a same-typed script parameter lends. */
+		int same = sp && sp->type == p->type;
+		p->required = mp->has_required ? mp->required : same && sp->required;
+		p->default_json = mp->default_json ? mp->default_json : same ? sp->default_json : NULL;
+		if (mp->n_enum || !same) {
+			p->enum_json = mp->enum_json;
+			p->n_enum = p->cap_enum = mp->n_enum;
+		} else {
+			p->enum_json = sp->enum_json;
+			p->n_enum = p->cap_enum = sp->n_enum;
+		}
 		if (mp->flag)
 			p->flag = mp->flag;
 		else if (sp)

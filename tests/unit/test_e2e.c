@@ -394,6 +394,25 @@ START_TEST(test_failure_writes_nothing)
 }
 END_TEST
 
+/* valgrind, where installed: the generator on the default skills, and the agent. */
+START_TEST(test_valgrind)
+{
+	struct tu_run r;
+	tu_run(&r, "command -v valgrind");
+	/* valgrind cannot run sanitizer builds. */
+	int have = r.status == 0 && !*tu_env("SANITIZE", "");
+	tu_run_release(&r);
+	if (!have)
+		return;
+	const char *vg = "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite";
+	tu_run(&r, "%s %s --check skills && %s %s list --json >/dev/null && %s %s call probe__echo_json "
+	       "--json '{\"text\": \"v\"}'",
+	       vg, skillc(), vg, tu_env("AGENT", "build/agent"), vg, agent());
+	ck_assert_msg(r.status == 0, "valgrind: status %d\n%s", r.status, r.err);
+	tu_run_release(&r);
+}
+END_TEST
+
 Suite *suite_e2e(void)
 {
 	Suite *s = suite_create("e2e");
@@ -421,6 +440,7 @@ Suite *suite_e2e(void)
 	tcase_add_test(tg, test_generated_compiles);
 	tcase_add_test(tg, test_reproducible);
 	tcase_add_test(tg, test_failure_writes_nothing);
+	tcase_add_test(tg, test_valgrind);
 	suite_add_tcase(s, tg);
 	return s;
 }
