@@ -141,8 +141,10 @@ $(TEST_RUNNER): $(TEST_OBJS) $(GEN_LIB_OBJS) $(RT_LIB) $(GRAMMAR_OBJS)
 
 # End-to-end suites bake these agents first and find them by environment.
 E2E_AGENT := $(BUILD)/e2e
+ifneq ($(AGENT),e2e)
 $(E2E_AGENT): $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o FORCE
 	@$(MAKE) --no-print-directory SKILLS=tests/e2e/skills AGENT=e2e $(E2E_AGENT)
+endif
 
 unit: $(TEST_RUNNER) $(SKILLC) $(AGENT_BIN) $(E2E_AGENT)
 	$(Q)SKILLC=$(SKILLC) AGENT=$(AGENT_BIN) E2E_AGENT=$(E2E_AGENT) CC='$(CC)' SANITIZE='$(SANITIZE)' \

@@ -36,7 +36,12 @@
  *                  `h` documented as help (or not documented) is skipped.
  *   Positionals    $1..$N, ${N}, "$@" and $* outside functions, and inside
  *                  functions called with "$@"/$* (`main "$@"`), tell that the
- *                  script takes positional arguments.
+ *                  script takes positional arguments; undocumented ones
+ *                  become arg1..argN (string, required) and, for "$@",
+ *                  `args` (or `rest` after argN: a list of strings), with
+ *                  a warning.
+ *   Args style     getopts or documented options: flags (positionals after
+ *                  the flags); else argv.
  *
  * Text taken into the model is made valid UTF-8 (bad bytes become U+FFFD),
  * control bytes become spaces and runs of white space collapse to one.
@@ -55,12 +60,18 @@
 const TSLanguage *tree_sitter_bash(void);
 
 /*
- * Past this a parse is abandoned rather than hang the build. Segments stay
- * well under 64 KiB because libtree-sitter 0.20.7 truncates the child count
- * of a node with 65536+ children (error recovery on hostile input makes
- * them) and then frees a bad pointer when the tree is deleted.
+ * Past this a parse is abandoned rather than hang the build. The file is
+ * parsed in segments of under 64 KiB, cut at line ends, because
+ * libtree-sitter 0.20.7 truncates the child count of a node with 65536+
+ * children (error recovery on hostile input makes them) and then frees a bad
+ * pointer when the tree is deleted; a segment that short cannot hold that
+ * many tokens. A construct that spans a cut (rare: scripts are small) reads
+ * as a syntax error in both halves.
  */
-enum { SH_PARSE_TIMEOUT_US = 20 * 1000 * 1000, SH_SEGMENT = 32 * 1024 };
+enum { SH_PARSE_TIMEOUT_US = 20 * 1000 * 1000, SH_SEGMENT = 60 * 1024 };
+
+/* More than this is not a tool anyone calls; it also bounds duplicate checks. */
+enum { SH_MAX_PARAMS = 256 };
 
 /* ---- text helpers ------------------------------------------------------ */
 
@@ -478,6 +489,7 @@ struct sh {
 	bool varargs;
 	struct sk_loc var_loc;
 	bool has_getopts;
+	bool capped; /* SH_MAX_PARAMS reached */
 };
 
 static int sh_indent(const char *s, size_t n, size_t *skip)
@@ -904,6 +916,13 @@ static char *sh_text(struct sh *x, TSNode n)
 	return arena_strndup(x->cx->arena, x->src + b, e - b);
 }
 
+/* The node's text is `s` (no copy: nodes can be large and nested). */
+static bool sh_text_eq(struct sh *x, TSNode n, const char *s)
+{
+	uint32_t b = ts_node_start_byte(n), e = ts_node_end_byte(n);
+	return e - b == strlen(s) && !memcmp(x->src + b, s, e - b);
+}
+
 static bool sh_is(TSNode n, const char *type)
 {
 	return strcmp(ts_node_type(n), type) == 0;
@@ -915,20 +934,41 @@ static struct sk_loc sh_loc(struct sh *x, TSNode n)
 	return (struct sk_loc){x->tool->loc.path, p.row + 1, p.column + 1};
 }
 
-/* The command's name, or NULL. */
+/*
+ * The named children of a node, through a cursor: indexing children costs
+ * linear time each in libtree-sitter, so loops over them would be quadratic.
+ */
+static size_t sh_kids(struct sh *x, TSNode n, TSNode **out)
+{
+	size_t k = 0, cap = 0;
+	*out = NULL;
+	TSTreeCursor cur = ts_tree_cursor_new(n);
+	for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok;
+	     ok = ts_tree_cursor_goto_next_sibling(&cur)) {
+		TSNode c = ts_tree_cursor_current_node(&cur);
+		if (ts_node_is_named(c))
+			ARENA_PUSH(x->cx->arena, *out, k, cap) = c;
+	}
+	ts_tree_cursor_delete(&cur);
+	return k;
+}
+
+/* The command's name, or NULL; only short plain words are of interest. */
 static char *sh_cmd_name(struct sh *x, TSNode cmd)
 {
 	TSNode nm = ts_node_child_by_field_name(cmd, "name", 4);
-	if (ts_node_is_null(nm))
+	if (ts_node_is_null(nm) || ts_node_end_byte(nm) - ts_node_start_byte(nm) > 256)
 		return NULL;
 	return sh_text(x, nm);
 }
 
 static bool sh_is_all_args(struct sh *x, TSNode arg)
 {
-	char *t = sh_text(x, arg);
-	return !strcmp(t, "\"$@\"") || !strcmp(t, "$@") || !strcmp(t, "$*") ||
-	       !strcmp(t, "\"$*\"") || !strcmp(t, "\"${@}\"") || !strcmp(t, "${@}");
+	static const char *forms[] = {"\"$@\"", "$@", "$*", "\"$*\"", "\"${@}\"", "${@}"};
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+		if (sh_text_eq(x, arg, forms[i]))
+			return true;
+	return false;
 }
 
 struct sh_func {
@@ -985,6 +1025,8 @@ out:
 
 static void sh_note_pos(struct sh *x, TSNode var, TSNode at)
 {
+	if (ts_node_end_byte(var) - ts_node_start_byte(var) > 8)
+		return;
 	char *t = sh_text(x, var);
 	if (!strcmp(t, "@") || !strcmp(t, "*")) {
 		if (!x->varargs)
@@ -1019,18 +1061,18 @@ static void sh_scan_pos(struct sh *x, struct sh_funcs *f, TSNode top)
 			char *nm = sh_cmd_name(x, n);
 			struct sh_func *fn = nm ? sh_func_find(f, nm) : NULL;
 			if (fn) {
-				uint32_t nc = ts_node_named_child_count(n);
+				TSNode *kid;
+				size_t nc = sh_kids(x, n, &kid);
 				bool fwd = false;
-				for (uint32_t i = 0; i < nc; i++)
-					fwd |= sh_is_all_args(x, ts_node_named_child(n, i));
+				for (size_t i = 0; i < nc; i++)
+					fwd |= sh_is_all_args(x, kid[i]);
 				if (fwd) {
 					fn->fwd = true;
 					descend = false;
 				}
 			}
 		} else if (sh_is(n, "simple_expansion") || sh_is(n, "expansion")) {
-			uint32_t nc = ts_node_named_child_count(n);
-			if (nc > 0) {
+			if (ts_node_named_child_count(n) > 0) {
 				TSNode v = ts_node_named_child(n, 0);
 				if (sh_is(v, "variable_name") || sh_is(v, "special_variable_name"))
 					sh_note_pos(x, v, n);
@@ -1056,6 +1098,14 @@ out:
 static void sh_push(struct sh *x, struct sk_param *p)
 {
 	struct sk_tool *t = x->tool;
+	if (t->n_params >= SH_MAX_PARAMS) {
+		if (!x->capped)
+			diag_warning(x->cx->diag, p->loc.path, p->loc.line, p->loc.col,
+				     "'%s' declares more than %d parameters; the rest are ignored",
+				     t->name, SH_MAX_PARAMS);
+		x->capped = true;
+		return;
+	}
 	for (size_t i = 0; i < t->n_params; i++) {
 		if (strcmp(t->params[i].name, p->name))
 			continue;
