@@ -378,7 +378,8 @@ static void fm_metadata(struct fm_ctx *cx, const struct yml_node *v)
 		kv->value = arena_strndup(cx->a, val->text, val->len);
 	}
 	/* Repeated keys: sort to find them without a quadratic scan; the last one wins. */
-	qsort(seen, nseen, sizeof *seen, fm_meta_cmp);
+	if (nseen > 1)
+		qsort(seen, nseen, sizeof *seen, fm_meta_cmp);
 	bool *drop = nseen ? calloc(nseen, sizeof *drop) : NULL;
 	if (nseen && !drop)
 		abort();

@@ -102,7 +102,8 @@ static void val_tools(struct arena *a, struct diag *d, struct sk_skill *s)
 		if (!s->tools[i].is_library)
 			s->tools[k++] = s->tools[i];
 	s->n_tools = k;
-	qsort(s->tools, s->n_tools, sizeof s->tools[0], val_tool_cmp);
+	if (s->n_tools > 1)
+		qsort(s->tools, s->n_tools, sizeof s->tools[0], val_tool_cmp);
 
 	for (size_t i = 0; i < s->n_tools; i++) {
 		struct sk_tool *t = &s->tools[i];
@@ -184,7 +185,8 @@ void validate_model(struct arena *a, struct diag *d, struct sk_model *m)
 		if (m->skills[i].name && m->skills[i].description)
 			m->skills[k++] = m->skills[i];
 	m->n_skills = k;
-	qsort(m->skills, m->n_skills, sizeof m->skills[0], val_skill_cmp);
+	if (m->n_skills > 1)
+		qsort(m->skills, m->n_skills, sizeof m->skills[0], val_skill_cmp);
 
 	for (size_t i = 0; i < m->n_skills; i++) {
 		struct sk_skill *s = &m->skills[i];
@@ -195,7 +197,8 @@ void validate_model(struct arena *a, struct diag *d, struct sk_model *m)
 			diag_note(d, f->name_loc.path ? f->name_loc.path : f->skill_md, f->name_loc.line,
 				  f->name_loc.col, "first defined here");
 		}
-		qsort(s->files, s->n_files, sizeof s->files[0], val_file_cmp);
+		if (s->n_files > 1)
+			qsort(s->files, s->n_files, sizeof s->files[0], val_file_cmp);
 		val_tools(a, d, s);
 		val_digest(s);
 	}
