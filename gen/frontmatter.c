@@ -573,6 +573,7 @@ int fm_parse(struct arena *a, struct diag *d, struct sk_skill *skill, const char
 		blen = (size_t)(nul - body);
 	}
 	skill->body = arena_strndup(a, body, blen);
+	skill->body_line = body_line;
 	if (rc == 0 && fm_blank(body, blen))
 		diag_warning(d, path, close_line, 1, "skill '%s' has an empty body", skill->name);
 	if (cx.quiet)

@@ -71,6 +71,7 @@ struct sk_skill {
 	const char *name;
 	const char *description;
 	const char *body;          /* Markdown after the frontmatter */
+	unsigned body_line;        /* line of SKILL.md where the body starts */
 	const char *license;
 	const char *compatibility;
 	const char *allowed_tools; /* space-separated */

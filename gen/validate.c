@@ -177,6 +177,60 @@ static void val_digest(struct sk_skill *s)
 	sha256_hex(out, s->digest);
 }
 
+/*
+ * `plugin:<skill>/<tool>` in a skill body names a tool; `plugin:<tool>`
+ * names one in the same skill first, then the only skill that has it.
+ * An unresolved reference is an error: the model would be told of a tool
+ * that does not exist.
+ */
+static const struct sk_tool *val_find_tool(const struct sk_model *m, const char *skill,
+					   size_t skill_len, const char *tool, size_t tool_len)
+{
+	for (size_t i = 0; i < m->n_skills; i++) {
+		const struct sk_skill *s = &m->skills[i];
+		if (strlen(s->name) != skill_len || strncmp(s->name, skill, skill_len))
+			continue;
+		for (size_t j = 0; j < s->n_tools; j++)
+			if (strlen(s->tools[j].name) == tool_len &&
+			    !strncmp(s->tools[j].name, tool, tool_len))
+				return &s->tools[j];
+	}
+	return NULL;
+}
+
+static void val_references(struct diag *d, const struct sk_model *m, const struct sk_skill *s)
+{
+	const char *word = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+	unsigned line = s->body_line, col = 1;
+	for (const char *p = s->body; p && *p; p++, col++) {
+		if (*p == '\n') {
+			line++;
+			col = 0;
+			continue;
+		}
+		if (strncmp(p, "plugin:", 7) || (p > s->body && strchr(word, p[-1])))
+			continue;
+		const char *a = p + 7;
+		size_t an = strspn(a, word);
+		if (!an)
+			continue;
+		const char *b = a[an] == '/' ? a + an + 1 : NULL;
+		size_t bn = b ? strspn(b, word) : 0;
+		const struct sk_tool *t = NULL;
+		if (b && bn) {
+			t = val_find_tool(m, a, an, b, bn);
+		} else {
+			t = val_find_tool(m, s->name, strlen(s->name), a, an);
+			for (size_t i = 0; !t && i < m->n_skills; i++)
+				t = val_find_tool(m, m->skills[i].name, strlen(m->skills[i].name), a, an);
+		}
+		if (!t)
+			diag_error(d, s->skill_md, line, col,
+				   "reference 'plugin:%.*s' names no tool; expected plugin:<skill>/<tool>",
+				   (int)(b && bn ? (size_t)(b + bn - a) : an), a);
+	}
+}
+
 void validate_model(struct arena *a, struct diag *d, struct sk_model *m)
 {
 	/* Skills that parse could not name were reported there; leave them out. */
@@ -202,6 +256,9 @@ void validate_model(struct arena *a, struct diag *d, struct sk_model *m)
 		val_tools(a, d, s);
 		val_digest(s);
 	}
+
+	for (size_t i = 0; i < m->n_skills; i++)
+		val_references(d, m, &m->skills[i]);
 
 	/* Wire names must be unique across skills too ("a" + "b__c" vs "a__b" + "c"). */
 	for (size_t i = 0; i < m->n_skills; i++)
