@@ -53,6 +53,10 @@ AGENT_BIN := $(BUILD)/$(AGENT)
 
 .PHONY: all deps test unit check-headers bench install clean
 .DELETE_ON_ERROR:
+# No built-in rules: every skill file is a prerequisite, and searching
+# implicit rules for thousands of them is most of a no-op make's time.
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
 
 all: $(AGENT_BIN)
 
@@ -114,7 +118,7 @@ $(AGENT_BIN): $(AGENT_GEN)/table.o $(AGENT_GEN)/data.o $(BUILD)/runtime/main.o $
 	$(say) LD $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(RT_LIBS)
 
--include $(shell find $(BUILD)/gen $(BUILD)/runtime $(BUILD)/tests -name '*.d' 2>/dev/null)
+-include $(wildcard $(BUILD)/gen/*.d $(BUILD)/runtime/*.d $(BUILD)/tests/unit/*.d)
 
 # --- tests ----------------------------------------------------------------
 
@@ -162,7 +166,11 @@ test: check-headers
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 CFLAGS='-O1 -g' \
 	  DEPS_OK=$(DEPS_OK) GRAMMAR_DIR=$(GRAMMAR_DIR) unit
 
-bench: $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o
+$(BUILD)/bench-rss: bench/rss.c | $(BUILD)/.dir
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS) -o $@ $<
+
+bench: $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o $(BUILD)/bench-rss
 	$(Q)python3 bench/bake.py --build $(BUILD)
 
 install: $(SKILLC) $(RT_LIB)
