@@ -394,6 +394,44 @@ START_TEST(test_failure_writes_nothing)
 }
 END_TEST
 
+/* setuid/setgid files are refused at build time. */
+START_TEST(test_setuid_refused)
+{
+	char *dir = tu_tmpdir();
+	struct tu_run r;
+	tu_run(&r, "mkdir -p %s/s/su/scripts && printf -- '---\\nname: su\\ndescription: d\\n---\\nb\\n' "
+	       "> %s/s/su/SKILL.md && printf '#!/bin/sh\\n# Run.\\n' > %s/s/su/scripts/run.sh && "
+	       "chmod 4755 %s/s/su/scripts/run.sh && %s --check %s/s",
+	       dir, dir, dir, dir, skillc(), dir);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "run.sh: error: file has the setuid or setgid bit"), "%s", r.err);
+	tu_run_release(&r);
+	tu_rmdir(dir);
+}
+END_TEST
+
+/* `make install`, then a bake that uses only the installed files, as another repo's CI would. */
+START_TEST(test_install_and_bake)
+{
+	if (*tu_env("SANITIZE", ""))
+		return; /* the installed runtime would need the sanitizer runtime to link */
+	char *dir = tu_tmpdir();
+	struct tu_run r;
+	const char *build = tu_env("BUILD", "build");
+	tu_run(&r, "make --no-print-directory -s BUILD=%s install PREFIX=%s/p >/dev/null && cd %s && "
+	       "p/bin/skillc -n helper -o gen '%s/tests/e2e/skills' && "
+	       "%s -c -Ip/include/skillc gen/table.c -o table.o && %s -c -Wa,-I,gen gen/data.S -o data.o && "
+	       "%s -o helper table.o data.o p/lib/skillc-main.o p/lib/libskillc-runtime.a -ljansson && "
+	       "./helper call probe__echo_argv --arg first=installed",
+	       build, dir, dir, tu_env("TEST_ROOT", "."), tu_env("CC", "cc"), tu_env("CC", "cc"),
+	       tu_env("CC", "cc"));
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	ck_assert_str_eq(r.out, "<installed>\n");
+	tu_run_release(&r);
+	tu_rmdir(dir);
+}
+END_TEST
+
 /* valgrind, where installed: the generator on the default skills, and the agent. */
 START_TEST(test_valgrind)
 {
@@ -441,6 +479,8 @@ Suite *suite_e2e(void)
 	tcase_add_test(tg, test_reproducible);
 	tcase_add_test(tg, test_failure_writes_nothing);
 	tcase_add_test(tg, test_valgrind);
+	tcase_add_test(tg, test_setuid_refused);
+	tcase_add_test(tg, test_install_and_bake);
 	suite_add_tcase(s, tg);
 	return s;
 }
