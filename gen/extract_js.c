@@ -41,6 +41,7 @@
  * control bytes become spaces and runs of white space collapse to one.
  */
 #include "extract.h"
+#include "exutil.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -53,202 +54,14 @@
 
 const TSLanguage *tree_sitter_javascript(void);
 
-/* See extract_sh.c: a parse time limit, and segments under 64 KiB. */
-enum { JS_PARSE_TIMEOUT_US = 20 * 1000 * 1000, JS_SEGMENT = 60 * 1024 };
+/* A parse time limit (segments: exutil.h). */
+enum { JS_PARSE_TIMEOUT_US = 20 * 1000 * 1000 };
 
 /* More than this is not a tool anyone calls; it also bounds duplicate checks. */
 enum { JS_MAX_PARAMS = 256 };
 
 /* ---- text helpers ------------------------------------------------------ */
 
-struct js_buf {
-	char *p;
-	size_t n, cap;
-};
-
-static void js_putn(struct arena *a, struct js_buf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		arena_grow(a, (void **)&b->p, &b->cap, cap, 1);
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void js_puts(struct arena *a, struct js_buf *b, const char *s)
-{
-	js_putn(a, b, s, strlen(s));
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t js_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t min, cp;
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0)
-		len = 2, min = 0x80, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3, min = 0x800, cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		len = 4, min = 0x10000, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/*
- * A clean one-line copy: valid UTF-8, control bytes and white space runs
- * folded to one space, trimmed. Never NULL.
- */
-static char *js_clean(struct arena *a, const char *s, size_t n)
-{
-	struct js_buf b = {0};
-	bool space = false;
-	js_putn(a, &b, "", 0);
-	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f || c == ' ') {
-			space = b.n > 0;
-			i++;
-			continue;
-		}
-		if (space)
-			js_putn(a, &b, " ", 1);
-		space = false;
-		size_t l = js_utf8_len((const unsigned char *)s + i, n - i);
-		if (l == 0) {
-			js_puts(a, &b, "\xef\xbf\xbd");
-			i++;
-		} else {
-			js_putn(a, &b, s + i, l);
-			i += l;
-		}
-	}
-	return b.p;
-}
-
-/* A JSON string literal for a clean UTF-8 string. */
-static char *js_json_str(struct arena *a, const char *s)
-{
-	struct js_buf b = {0};
-	js_putn(a, &b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			char e[2] = {'\\', (char)c};
-			js_putn(a, &b, e, 2);
-		} else if (c < 0x20) {
-			char e[8];
-			snprintf(e, sizeof e, "\\u%04x", c);
-			js_puts(a, &b, e);
-		} else {
-			js_putn(a, &b, s, 1);
-		}
-	}
-	js_putn(a, &b, "\"", 1);
-	return b.p;
-}
-
-static bool js_is_integer(const char *s)
-{
-	if (*s == '-' || *s == '+')
-		s++;
-	if (!isdigit((unsigned char)*s))
-		return false;
-	while (isdigit((unsigned char)*s))
-		s++;
-	return *s == '\0';
-}
-
-static bool js_is_number(const char *s)
-{
-	/* JSON number grammar, so the text can be emitted as is. */
-	if (*s == '-')
-		s++;
-	if (*s == '0')
-		s++;
-	else if (isdigit((unsigned char)*s))
-		while (isdigit((unsigned char)*s))
-			s++;
-	else
-		return false;
-	if (*s == '.') {
-		s++;
-		if (!isdigit((unsigned char)*s))
-			return false;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '+' || *s == '-')
-			s++;
-		if (!isdigit((unsigned char)*s))
-			return false;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	return *s == '\0';
-}
-
-/* Drop one pair of matching quotes or backquotes around a clean string. */
-static char *js_unquote(struct arena *a, const char *s)
-{
-	size_t n = strlen(s);
-	if (n >= 2 && (s[0] == '"' || s[0] == '\'' || s[0] == '`') && s[n - 1] == s[0])
-		return arena_strndup(a, s + 1, n - 2);
-	return arena_strdup(a, s);
-}
-
-/* JSON text of a value written as text for a parameter of type `type`; NULL if it does not fit. */
-static const char *js_value_json(struct arena *a, uint8_t type, const char *text)
-{
-	char *v = js_unquote(a, text);
-	switch (type) {
-	case SKC_T_INTEGER:
-		if (*v == '+')
-			v++;
-		return js_is_integer(v) && !(v[0] == '0' && v[1]) && strncmp(v, "-0", 2) ? v : NULL;
-	case SKC_T_NUMBER:
-		return js_is_number(v) ? v : NULL;
-	case SKC_T_BOOLEAN:
-		if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1") ||
-		    !strcasecmp(v, "on"))
-			return "true";
-		if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0") ||
-		    !strcasecmp(v, "off"))
-			return "false";
-		return NULL;
-	default:
-		return js_json_str(a, v);
-	}
-}
-
-static const char *js_type_word(uint8_t t)
-{
-	switch (t) {
-	case SKC_T_INTEGER: return "integer";
-	case SKC_T_NUMBER: return "number";
-	case SKC_T_BOOLEAN: return "boolean";
-	case SKC_T_ARRAY: return "array";
-	default: return "string";
-	}
-}
 
 static char *js_trim(char *s)
 {
@@ -265,7 +78,7 @@ static char *js_trim(char *s)
 
 struct js_tag {
 	const char *name;  /* without '@'; "" for the free text */
-	struct js_buf text; /* raw lines joined with '\n' */
+	struct exu_buf text; /* raw lines joined with '\n' */
 	unsigned line, col; /* of the text after the tag name */
 };
 
@@ -376,7 +189,7 @@ static void js_doc_read(struct js *x, TSNode c, struct js_doc *d)
 	cur->name = "";
 	cur->line = pt.row + 1;
 	cur->col = pt.column + 4;
-	js_putn(a, &cur->text, "", 0);
+	exu_putn(a, &cur->text, "", 0);
 	unsigned row = pt.row;
 	size_t line_start_col = pt.column + 3; /* column of s[0] on the first line */
 	for (size_t i = 0; i <= n;) {
@@ -413,16 +226,16 @@ static void js_doc_read(struct js *x, TSNode c, struct js_doc *d)
 					t++;
 				cur->line = row + 1;
 				cur->col = col + (unsigned)(t - j);
-				js_putn(a, &cur->text, s + t, e2 - t);
+				exu_putn(a, &cur->text, s + t, e2 - t);
 			} else {
 				if (cur->text.n)
-					js_putn(a, &cur->text, "\n", 1);
-				js_putn(a, &cur->text, s + j, e2 - j);
+					exu_putn(a, &cur->text, "\n", 1);
+				exu_putn(a, &cur->text, s + j, e2 - j);
 			}
 			j = sp;
 		}
 		if (blank && cur->text.n) /* kept: a blank line ends a paragraph */
-			js_putn(a, &cur->text, "\n", 1);
+			exu_putn(a, &cur->text, "\n", 1);
 		row++;
 		i = eol + 1;
 	}
@@ -445,7 +258,7 @@ static const char *js_first_para(struct arena *a, const struct js_tag *t)
 	while (*s == '\n')
 		s++;
 	const char *end = strstr(s, "\n\n");
-	char *r = js_clean(a, s, end ? (size_t)(end - s) : strlen(s));
+	char *r = exu_clean(a, s, end ? (size_t)(end - s) : strlen(s));
 	return *r ? r : NULL;
 }
 
@@ -486,7 +299,7 @@ static void js_doc_params(struct js *x, const struct js_doc *d, struct js_pdoc *
 			}
 			if (!s[k])
 				continue; /* unbalanced: not a usable tag */
-			p.type = js_clean(a, s + 1, k - 1);
+			p.type = exu_clean(a, s + 1, k - 1);
 			k++;
 		}
 		while (s[k] == ' ' || s[k] == '\n' || s[k] == '\t')
@@ -509,23 +322,23 @@ static void js_doc_params(struct js *x, const struct js_doc *d, struct js_pdoc *
 			const char *eq = memchr(inner, '=', il);
 			p.optional = true;
 			if (eq) {
-				p.def = js_clean(a, eq + 1, il - (size_t)(eq + 1 - inner));
+				p.def = exu_clean(a, eq + 1, il - (size_t)(eq + 1 - inner));
 				il = (size_t)(eq - inner);
 			}
-			p.name = js_clean(a, inner, il);
+			p.name = exu_clean(a, inner, il);
 			k++;
 		} else {
 			while (s[k] && !isspace((unsigned char)s[k]))
 				k++;
 			ne = k;
-			p.name = js_clean(a, s + ns, ne - ns);
+			p.name = exu_clean(a, s + ns, ne - ns);
 		}
 		p.loc.col += (unsigned)(s[ns] == '\n' ? 0 : ns);
 		while (s[k] == ' ' || s[k] == '\t' || s[k] == '\n')
 			k++;
 		if (s[k] == '-' && (s[k + 1] == ' ' || s[k + 1] == '\n' || !s[k + 1]))
 			k++;
-		p.desc = js_clean(a, s + k, strlen(s + k));
+		p.desc = exu_clean(a, s + k, strlen(s + k));
 		if (!*p.name)
 			continue;
 		ARENA_PUSH(a, *out, *n, *cap) = p;
@@ -603,9 +416,9 @@ static struct js_type js_type_parse(struct arena *a, const char *text)
 			}
 			if (js_is_strlit(p))
 				k = SKC_T_STRING;
-			else if (js_is_integer(p))
+			else if (exu_is_integer(p))
 				k = SKC_T_INTEGER;
-			else if (js_is_number(p))
+			else if (exu_is_number(p))
 				k = SKC_T_NUMBER;
 			else if ((k = js_simple(p)) >= 0)
 				k += 16; /* a type name, not a literal */
@@ -629,7 +442,7 @@ static struct js_type js_type_parse(struct arena *a, const char *text)
 				if (!strcmp(p, "null") || !strcmp(p, "undefined"))
 					continue;
 				const char *j = kind == SKC_T_STRING
-							? js_json_str(a, js_clean(a, p + 1, strlen(p) - 2))
+							? exu_json_str(a, exu_clean(a, p + 1, strlen(p) - 2))
 							: arena_strdup(a, p);
 				ARENA_PUSH(a, r.enumv, r.n_enum, r.cap_enum) = j;
 			}
@@ -640,7 +453,7 @@ static struct js_type js_type_parse(struct arena *a, const char *text)
 	}
 	if (js_is_strlit(t)) {
 		ARENA_PUSH(a, r.enumv, r.n_enum, r.cap_enum) =
-			js_json_str(a, js_clean(a, t + 1, strlen(t) - 2));
+			exu_json_str(a, exu_clean(a, t + 1, strlen(t) - 2));
 		return r;
 	}
 	if ((s = js_simple(t)) >= 0) {
@@ -854,7 +667,7 @@ static void js_scan_all(struct js *x, TSNode root)
 			if (!ts_node_is_null(obj) && !ts_node_is_null(idx) &&
 			    js_text_eq(x, obj, "process.argv", false) && js_is(idx, "number")) {
 				char *it = js_short(x, idx);
-				if (it && strlen(it) < 5 && js_is_integer(it) && atoi(it) >= 2 &&
+				if (it && strlen(it) < 5 && exu_is_integer(it) && atoi(it) >= 2 &&
 				    (unsigned)atoi(it) - 1 > x->max_argv)
 					x->max_argv = (unsigned)atoi(it) - 1;
 			}
@@ -963,13 +776,13 @@ static struct sk_param js_param_from(struct js *x, const struct js_pdoc *d, cons
 	if (d->def) {
 		const char *j = NULL;
 		if (p.type != SKC_T_ARRAY)
-			j = js_value_json(a, p.type, d->def);
+			j = exu_value_json(a, p.type, d->def);
 		if (j)
 			p.default_json = j;
 		else
 			diag_warning(x->cx->diag, d->loc.path, d->loc.line, d->loc.col,
 				     "default '%s' of '%s' is not a valid %s; ignored", d->def, name,
-				     js_type_word(p.type));
+				     exu_type_word(p.type));
 	}
 	p.required = !optional && !d->def;
 	return p;
@@ -995,20 +808,20 @@ static const char *js_literal_json(struct js *x, TSNode v)
 {
 	struct arena *a = x->cx->arena;
 	if (js_is(v, "string"))
-		return js_json_str(a, js_clean(a, js_str_content(x, v), strlen(js_str_content(x, v))));
+		return exu_json_str(a, exu_clean(a, js_str_content(x, v), strlen(js_str_content(x, v))));
 	if (js_is(v, "number")) {
 		char *t = js_text(x, v);
-		return js_is_number(t) ? t : NULL;
+		return exu_is_number(t) ? t : NULL;
 	}
 	if (js_is(v, "true") || js_is(v, "false"))
 		return js_text(x, v);
 	if (js_is(v, "unary_expression")) {
 		char *t = js_text(x, v);
-		return js_is_number(t) ? t : NULL;
+		return exu_is_number(t) ? t : NULL;
 	}
 	if (js_is(v, "array")) {
-		struct js_buf b = {0};
-		js_putn(a, &b, "[", 1);
+		struct exu_buf b = {0};
+		exu_putn(a, &b, "[", 1);
 		TSNode *kid;
 		size_t nc = js_kids(x, v, &kid);
 		for (size_t i = 0; i < nc; i++) {
@@ -1018,10 +831,10 @@ static const char *js_literal_json(struct js *x, TSNode v)
 			if (!e)
 				return NULL;
 			if (i)
-				js_putn(a, &b, ",", 1);
-			js_puts(a, &b, e);
+				exu_putn(a, &b, ",", 1);
+			exu_puts(a, &b, e);
 		}
-		js_putn(a, &b, "]", 1);
+		exu_putn(a, &b, "]", 1);
 		return b.p;
 	}
 	return NULL;
@@ -1209,44 +1022,6 @@ static void js_doc_list(struct js *x, struct js_pdoc *pd, size_t npd, bool json,
 	}
 }
 
-/* See sh_parse in extract_sh.c. */
-static bool js_parse(struct js *x, TSParser *p, TSTree ***trees, size_t *n_trees)
-{
-	struct arena *a = x->cx->arena;
-	size_t cap = 0;
-	TSPoint pt = {0, 0};
-	size_t off = 0;
-	do {
-		size_t end = x->len - off > JS_SEGMENT ? off + JS_SEGMENT : x->len;
-		if (end < x->len) {
-			size_t nl = end;
-			while (nl > off && x->src[nl - 1] != '\n')
-				nl--;
-			if (nl > off)
-				end = nl;
-			else
-				while (end > off + 1 && ((unsigned char)x->src[end] & 0xc0) == 0x80)
-					end--;
-		}
-		TSPoint ept = pt;
-		for (size_t i = off; i < end; i++) {
-			if (x->src[i] == '\n')
-				ept.row++, ept.column = 0;
-			else
-				ept.column++;
-		}
-		TSRange r = {pt, ept, (uint32_t)off, (uint32_t)end};
-		ts_parser_set_included_ranges(p, &r, 1);
-		TSTree *t = ts_parser_parse_string(p, NULL, x->src, (uint32_t)x->len);
-		if (!t)
-			return false;
-		ARENA_PUSH(a, *trees, *n_trees, cap) = t;
-		ARENA_PUSH(a, x->roots, x->n_roots, x->cap_roots) = ts_tree_root_node(t);
-		off = end;
-		pt = ept;
-	} while (off < x->len);
-	return true;
-}
 
 void ex_js(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t len)
 {
@@ -1263,7 +1038,7 @@ void ex_js(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t len)
 	ts_parser_set_timeout_micros(parser, JS_PARSE_TIMEOUT_US);
 	TSTree **trees = NULL;
 	size_t n_trees = 0;
-	if (!js_parse(&x, parser, &trees, &n_trees))
+	if (!exu_parse(cx->arena, parser, src, len, &trees, &n_trees, &x.roots, &x.n_roots, &x.cap_roots))
 		diag_warning(cx->diag, path, line, col, "could not parse '%s' in time", tool->script);
 	for (size_t i = 0; i < x.n_roots; i++) {
 		js_scan_top(&x, x.roots[i]);

@@ -47,6 +47,7 @@
  * control bytes become spaces and runs of white space collapse to one.
  */
 #include "extract.h"
+#include "exutil.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -59,210 +60,14 @@
 
 const TSLanguage *tree_sitter_bash(void);
 
-/*
- * Past this a parse is abandoned rather than hang the build. The file is
- * parsed in segments of under 64 KiB, cut at line ends, because
- * libtree-sitter 0.20.7 truncates the child count of a node with 65536+
- * children (error recovery on hostile input makes them) and then frees a bad
- * pointer when the tree is deleted; a segment that short cannot hold that
- * many tokens. A construct that spans a cut (rare: scripts are small) reads
- * as a syntax error in both halves.
- */
-enum { SH_PARSE_TIMEOUT_US = 20 * 1000 * 1000, SH_SEGMENT = 60 * 1024 };
+/* Past this a parse is abandoned rather than hang the build (segments: exutil.h). */
+enum { SH_PARSE_TIMEOUT_US = 20 * 1000 * 1000 };
 
 /* More than this is not a tool anyone calls; it also bounds duplicate checks. */
 enum { SH_MAX_PARAMS = 256 };
 
 /* ---- text helpers ------------------------------------------------------ */
 
-struct sh_buf {
-	char *p;
-	size_t n, cap;
-};
-
-static void sh_putn(struct arena *a, struct sh_buf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		arena_grow(a, (void **)&b->p, &b->cap, cap, 1);
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void sh_puts(struct arena *a, struct sh_buf *b, const char *s)
-{
-	sh_putn(a, b, s, strlen(s));
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t sh_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t min, cp;
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0)
-		len = 2, min = 0x80, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3, min = 0x800, cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		len = 4, min = 0x10000, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/*
- * A clean one-line copy: valid UTF-8, control bytes and white space runs
- * folded to one space, trimmed. Never NULL.
- */
-static char *sh_clean(struct arena *a, const char *s, size_t n)
-{
-	struct sh_buf b = {0};
-	bool space = false;
-	sh_putn(a, &b, "", 0);
-	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f || c == ' ') {
-			space = b.n > 0;
-			i++;
-			continue;
-		}
-		if (space)
-			sh_putn(a, &b, " ", 1);
-		space = false;
-		size_t l = sh_utf8_len((const unsigned char *)s + i, n - i);
-		if (l == 0) {
-			sh_puts(a, &b, "\xef\xbf\xbd");
-			i++;
-		} else {
-			sh_putn(a, &b, s + i, l);
-			i += l;
-		}
-	}
-	return b.p;
-}
-
-/* A JSON string literal for a clean UTF-8 string. */
-static char *sh_json_str(struct arena *a, const char *s)
-{
-	struct sh_buf b = {0};
-	sh_putn(a, &b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			char e[2] = {'\\', (char)c};
-			sh_putn(a, &b, e, 2);
-		} else if (c < 0x20) {
-			char e[8];
-			snprintf(e, sizeof e, "\\u%04x", c);
-			sh_puts(a, &b, e);
-		} else {
-			sh_putn(a, &b, s, 1);
-		}
-	}
-	sh_putn(a, &b, "\"", 1);
-	return b.p;
-}
-
-static bool sh_is_integer(const char *s)
-{
-	if (*s == '-' || *s == '+')
-		s++;
-	if (!isdigit((unsigned char)*s))
-		return false;
-	while (isdigit((unsigned char)*s))
-		s++;
-	return *s == '\0';
-}
-
-static bool sh_is_number(const char *s)
-{
-	/* JSON number grammar, so the text can be emitted as is. */
-	if (*s == '-')
-		s++;
-	if (*s == '0')
-		s++;
-	else if (isdigit((unsigned char)*s))
-		while (isdigit((unsigned char)*s))
-			s++;
-	else
-		return false;
-	if (*s == '.') {
-		s++;
-		if (!isdigit((unsigned char)*s))
-			return false;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '+' || *s == '-')
-			s++;
-		if (!isdigit((unsigned char)*s))
-			return false;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	return *s == '\0';
-}
-
-/* Drop one pair of matching quotes or backquotes around a clean string. */
-static char *sh_unquote(struct arena *a, const char *s)
-{
-	size_t n = strlen(s);
-	if (n >= 2 && (s[0] == '"' || s[0] == '\'' || s[0] == '`') && s[n - 1] == s[0])
-		return arena_strndup(a, s + 1, n - 2);
-	return arena_strdup(a, s);
-}
-
-/* JSON text of a value written as text for a parameter of type `type`; NULL if it does not fit. */
-static const char *sh_value_json(struct arena *a, uint8_t type, const char *text)
-{
-	char *v = sh_unquote(a, text);
-	switch (type) {
-	case SKC_T_INTEGER:
-		if (*v == '+')
-			v++;
-		return sh_is_integer(v) && !(v[0] == '0' && v[1]) && strncmp(v, "-0", 2) ? v : NULL;
-	case SKC_T_NUMBER:
-		return sh_is_number(v) ? v : NULL;
-	case SKC_T_BOOLEAN:
-		if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1") ||
-		    !strcasecmp(v, "on"))
-			return "true";
-		if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0") ||
-		    !strcasecmp(v, "off"))
-			return "false";
-		return NULL;
-	default:
-		return sh_json_str(a, v);
-	}
-}
-
-static const char *sh_type_word(uint8_t t)
-{
-	switch (t) {
-	case SKC_T_INTEGER: return "integer";
-	case SKC_T_NUMBER: return "number";
-	case SKC_T_BOOLEAN: return "boolean";
-	case SKC_T_ARRAY: return "array";
-	default: return "string";
-	}
-}
 
 /* -1: not a type word. */
 static int sh_type_of(const char *w)
@@ -318,7 +123,7 @@ static void sh_enum_list(struct arena *a, struct sh_hint *h, const char *list)
 			end = or;
 		char save = *end;
 		*end = '\0';
-		char *w = sh_unquote(a, sh_trim(p));
+		char *w = exu_unquote(a, sh_trim(p));
 		if (*w)
 			ARENA_PUSH(a, h->enumv, h->n_enum, h->cap_enum) = w;
 		if (!save)
@@ -374,18 +179,18 @@ static bool sh_hint_part(struct sh_hint *h, char *part)
  */
 static char *sh_hints(struct arena *a, struct sh_hint *h, const char *desc)
 {
-	struct sh_buf out = {0};
-	sh_putn(a, &out, "", 0);
+	struct exu_buf out = {0};
+	exu_putn(a, &out, "", 0);
 	const char *p = desc;
 	while (*p) {
 		const char *open = strchr(p, '(');
 		if (!open) {
-			sh_puts(a, &out, p);
+			exu_puts(a, &out, p);
 			break;
 		}
 		const char *close = strchr(open, ')');
 		if (!close) {
-			sh_puts(a, &out, p);
+			exu_puts(a, &out, p);
 			break;
 		}
 		char *group = arena_strndup(a, open + 1, (size_t)(close - open - 1));
@@ -412,11 +217,11 @@ static char *sh_hints(struct arena *a, struct sh_hint *h, const char *desc)
 		if (ofl)
 			sh_enum_list(a, h, ofl);
 		/* A group that is not all hints stays in the text; its hints still count. */
-		sh_putn(a, &out, p, (size_t)((all ? open : close + 1) - p));
+		exu_putn(a, &out, p, (size_t)((all ? open : close + 1) - p));
 		p = close + 1;
 	}
 	/* Close the gaps a removed group leaves: "depth (int)." -> "depth." */
-	char *res = sh_clean(a, out.p, out.n);
+	char *res = exu_clean(a, out.p, out.n);
 	size_t w = 0;
 	for (size_t r = 0; res[r]; r++) {
 		if (res[r] == ' ' && res[r + 1] && strchr(".,;:", res[r + 1]))
@@ -796,13 +601,13 @@ static void sh_start_entry(struct sh *x, enum sh_sec sec, const struct sh_line *
 		if (!e.name)
 			return;
 	}
-	e.desc = sh_clean(a, s + text, n - text);
+	e.desc = exu_clean(a, s + text, n - text);
 	ARENA_PUSH(a, x->ent, x->n_ent, x->cap_ent) = e;
 }
 
 static void sh_append(struct arena *a, const char **dst, const char *s, size_t n)
 {
-	char *add = sh_clean(a, s, n);
+	char *add = exu_clean(a, s, n);
 	if (!*add)
 		return;
 	*dst = **dst ? arena_printf(a, "%s %s", *dst, add) : add;
@@ -1126,20 +931,20 @@ static void sh_apply_hints(struct sh *x, struct sk_param *p, const struct sh_ent
 	const struct sh_hint *h = &e->hint;
 	uint8_t vt = p->type == SKC_T_ARRAY ? p->item_type : p->type;
 	if (h->def) {
-		const char *j = p->type == SKC_T_ARRAY ? NULL : sh_value_json(a, vt, h->def);
+		const char *j = p->type == SKC_T_ARRAY ? NULL : exu_value_json(a, vt, h->def);
 		if (j)
 			p->default_json = j;
 		else
 			diag_warning(d, e->loc.path, e->loc.line, e->loc.col,
 				     "default '%s' of '%s' is not a valid %s; ignored", h->def,
-				     p->name, sh_type_word(p->type));
+				     p->name, exu_type_word(p->type));
 	}
 	for (size_t i = 0; i < h->n_enum; i++) {
-		const char *j = sh_value_json(a, vt, h->enumv[i]);
+		const char *j = exu_value_json(a, vt, h->enumv[i]);
 		if (!j) {
 			diag_warning(d, e->loc.path, e->loc.line, e->loc.col,
 				     "value '%s' of '%s' is not a valid %s; ignored", h->enumv[i],
-				     p->name, sh_type_word(vt));
+				     p->name, exu_type_word(vt));
 			continue;
 		}
 		ARENA_PUSH(a, p->enum_json, p->n_enum, p->cap_enum) = j;
@@ -1321,47 +1126,6 @@ static void sh_positionals(struct sh *x, bool flags)
 	}
 }
 
-/*
- * Parse in segments cut at line ends (see SH_SEGMENT); byte offsets and
- * points stay those of the whole file. False when a parse ran out of time.
- */
-static bool sh_parse(struct sh *x, TSParser *p, TSTree ***trees, size_t *n_trees)
-{
-	struct arena *a = x->cx->arena;
-	size_t cap = 0;
-	TSPoint pt = {0, 0};
-	size_t off = 0;
-	do {
-		size_t end = x->len - off > SH_SEGMENT ? off + SH_SEGMENT : x->len;
-		if (end < x->len) {
-			size_t nl = end;
-			while (nl > off && x->src[nl - 1] != '\n')
-				nl--;
-			if (nl > off)
-				end = nl;
-			else
-				while (end > off + 1 && ((unsigned char)x->src[end] & 0xc0) == 0x80)
-					end--;
-		}
-		TSPoint ept = pt;
-		for (size_t i = off; i < end; i++) {
-			if (x->src[i] == '\n')
-				ept.row++, ept.column = 0;
-			else
-				ept.column++;
-		}
-		TSRange r = {pt, ept, (uint32_t)off, (uint32_t)end};
-		ts_parser_set_included_ranges(p, &r, 1);
-		TSTree *t = ts_parser_parse_string(p, NULL, x->src, (uint32_t)x->len);
-		if (!t)
-			return false;
-		ARENA_PUSH(a, *trees, *n_trees, cap) = t;
-		ARENA_PUSH(a, x->roots, x->n_roots, x->cap_roots) = ts_tree_root_node(t);
-		off = end;
-		pt = ept;
-	} while (off < x->len);
-	return true;
-}
 
 void ex_bash(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t len)
 {
@@ -1377,7 +1141,7 @@ void ex_bash(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t le
 	ts_parser_set_timeout_micros(parser, SH_PARSE_TIMEOUT_US);
 	TSTree **trees = NULL;
 	size_t n_trees = 0;
-	if (!sh_parse(&x, parser, &trees, &n_trees))
+	if (!exu_parse(cx->arena, parser, src, len, &trees, &n_trees, &x.roots, &x.n_roots, &x.cap_roots))
 		diag_warning(cx->diag, path, line, col, "could not parse '%s' in time", tool->script);
 
 	struct sh_funcs f = {0};

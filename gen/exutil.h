@@ -1,0 +1,51 @@
+/*
+ * exutil.h - what the Bash and JavaScript extractors share: a growable text
+ * buffer, text cleaning into valid UTF-8, literal-to-JSON conversions, and
+ * tree-sitter parsing in segments.
+ */
+#ifndef EXUTIL_H
+#define EXUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "arena.h"
+
+/*
+ * libtree-sitter 0.20.7 truncates the child count of a node with 65536+
+ * children (error recovery on hostile input makes them) and then frees a
+ * bad pointer when the tree is deleted. A segment under 64 KiB cannot hold
+ * that many tokens. A construct spanning a cut (rare: scripts are small)
+ * reads as a syntax error in both halves.
+ */
+enum { EXU_SEGMENT = 60 * 1024 };
+
+struct exu_buf {
+	char *p;
+	size_t n, cap;
+};
+
+void exu_putn(struct arena *a, struct exu_buf *b, const char *s, size_t n);
+void exu_puts(struct arena *a, struct exu_buf *b, const char *s);
+/* Length of the valid UTF-8 sequence at s, 0 when it is not valid. */
+size_t exu_utf8_len(const unsigned char *s, size_t n);
+/* Valid UTF-8 (bad bytes as U+FFFD), control bytes as spaces, white space collapsed. */
+char *exu_clean(struct arena *a, const char *s, size_t n);
+/* s as a JSON string literal. */
+char *exu_json_str(struct arena *a, const char *s);
+bool exu_is_integer(const char *s);
+bool exu_is_number(const char *s);
+/* s without one level of matching quotes. */
+char *exu_unquote(struct arena *a, const char *s);
+/* The JSON text of a literal for a parameter type, or NULL when it does not fit. */
+const char *exu_value_json(struct arena *a, uint8_t type, const char *text);
+/* "string", "integer", ... */
+const char *exu_type_word(uint8_t t);
+
+/* Parse src in segments; each tree and its root node are pushed. False on a timeout. */
+bool exu_parse(struct arena *a, TSParser *p, const char *src, size_t len, TSTree ***trees,
+	       size_t *n_trees, TSNode **roots, size_t *n_roots, size_t *cap_roots);
+
+#endif
