@@ -57,9 +57,6 @@ const TSLanguage *tree_sitter_javascript(void);
 /* A parse time limit (segments: exutil.h). */
 enum { JS_PARSE_TIMEOUT_US = 20 * 1000 * 1000 };
 
-/* More than this is not a tool anyone calls; it also bounds duplicate checks. */
-enum { JS_MAX_PARAMS = 256 };
-
 /* ---- text helpers ------------------------------------------------------ */
 
 
@@ -115,7 +112,7 @@ struct js {
 	/* object initialisers of variables, to resolve `options: opts` */
 	TSNode *decl;
 	size_t n_decl, cap_decl;
-	bool capped; /* JS_MAX_PARAMS reached */
+	bool capped; /* EXU_MAX_PARAMS reached */
 	TSNode *docs; /* every top-level doc comment */
 	size_t n_docs, cap_docs;
 };
@@ -708,25 +705,7 @@ out:
 
 static void js_push(struct js *x, struct sk_param *p)
 {
-	struct sk_tool *t = x->tool;
-	if (t->n_params >= JS_MAX_PARAMS) {
-		if (!x->capped)
-			diag_warning(x->cx->diag, p->loc.path, p->loc.line, p->loc.col,
-				     "'%s' declares more than %d parameters; the rest are ignored",
-				     t->name, JS_MAX_PARAMS);
-		x->capped = true;
-		return;
-	}
-	for (size_t i = 0; i < t->n_params; i++) {
-		if (strcmp(t->params[i].name, p->name))
-			continue;
-		diag_warning(x->cx->diag, p->loc.path, p->loc.line, p->loc.col,
-			     "duplicate parameter '%s' of '%s'; the first is kept", p->name, t->name);
-		diag_note(x->cx->diag, t->params[i].loc.path, t->params[i].loc.line,
-			  t->params[i].loc.col, "first defined here");
-		return;
-	}
-	ARENA_PUSH(x->cx->arena, t->params, t->n_params, t->cap_params) = *p;
+	exu_push_param(x->cx->arena, x->cx->diag, x->tool, p, &x->capped);
 }
 
 /* A parameter name: [A-Za-z0-9_], dashes to underscores; NULL if unusable. */

@@ -63,9 +63,6 @@ const TSLanguage *tree_sitter_bash(void);
 /* Past this a parse is abandoned rather than hang the build (segments: exutil.h). */
 enum { SH_PARSE_TIMEOUT_US = 20 * 1000 * 1000 };
 
-/* More than this is not a tool anyone calls; it also bounds duplicate checks. */
-enum { SH_MAX_PARAMS = 256 };
-
 /* ---- text helpers ------------------------------------------------------ */
 
 
@@ -294,7 +291,7 @@ struct sh {
 	bool varargs;
 	struct sk_loc var_loc;
 	bool has_getopts;
-	bool capped; /* SH_MAX_PARAMS reached */
+	bool capped; /* EXU_MAX_PARAMS reached */
 };
 
 static int sh_indent(const char *s, size_t n, size_t *skip)
@@ -902,25 +899,7 @@ out:
 
 static void sh_push(struct sh *x, struct sk_param *p)
 {
-	struct sk_tool *t = x->tool;
-	if (t->n_params >= SH_MAX_PARAMS) {
-		if (!x->capped)
-			diag_warning(x->cx->diag, p->loc.path, p->loc.line, p->loc.col,
-				     "'%s' declares more than %d parameters; the rest are ignored",
-				     t->name, SH_MAX_PARAMS);
-		x->capped = true;
-		return;
-	}
-	for (size_t i = 0; i < t->n_params; i++) {
-		if (strcmp(t->params[i].name, p->name))
-			continue;
-		diag_warning(x->cx->diag, p->loc.path, p->loc.line, p->loc.col,
-			     "duplicate parameter '%s' of '%s'; the first is kept", p->name, t->name);
-		diag_note(x->cx->diag, t->params[i].loc.path, t->params[i].loc.line,
-			  t->params[i].loc.col, "first defined here");
-		return;
-	}
-	ARENA_PUSH(x->cx->arena, t->params, t->n_params, t->cap_params) = *p;
+	exu_push_param(x->cx->arena, x->cx->diag, x->tool, p, &x->capped);
 }
 
 /* Fill type, default and enum from an entry's hints. */

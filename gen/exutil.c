@@ -233,3 +233,26 @@ bool exu_parse(struct arena *a, TSParser *p, const char *src, size_t len, TSTree
 	} while (off < len);
 	return true;
 }
+
+void exu_push_param(struct arena *a, struct diag *d, struct sk_tool *t, const struct sk_param *p,
+		    bool *capped)
+{
+	if (t->n_params >= EXU_MAX_PARAMS) {
+		if (!*capped)
+			diag_warning(d, p->loc.path, p->loc.line, p->loc.col,
+				     "'%s' declares more than %d parameters; the rest are ignored",
+				     t->name, EXU_MAX_PARAMS);
+		*capped = true;
+		return;
+	}
+	for (size_t i = 0; i < t->n_params; i++) {
+		if (strcmp(t->params[i].name, p->name))
+			continue;
+		diag_warning(d, p->loc.path, p->loc.line, p->loc.col,
+			     "duplicate parameter '%s' of '%s'; the first is kept", p->name, t->name);
+		diag_note(d, t->params[i].loc.path, t->params[i].loc.line, t->params[i].loc.col,
+			  "first defined here");
+		return;
+	}
+	ARENA_PUSH(a, t->params, t->n_params, t->cap_params) = *p;
+}

@@ -12,6 +12,8 @@
 #include <tree_sitter/api.h>
 
 #include "arena.h"
+#include "diag.h"
+#include "model.h"
 
 /*
  * libtree-sitter 0.20.7 truncates the child count of a node with 65536+
@@ -43,6 +45,14 @@ char *exu_unquote(struct arena *a, const char *s);
 const char *exu_value_json(struct arena *a, uint8_t type, const char *text);
 /* "string", "integer", ... */
 const char *exu_type_word(uint8_t t);
+
+/* More than this is not a tool anyone calls; it also bounds duplicate checks. */
+enum { EXU_MAX_PARAMS = 256 };
+
+/* Add p to the tool unless its name is taken (a warning and a note at the
+ * first) or the tool is full (one warning, then *capped is set). */
+void exu_push_param(struct arena *a, struct diag *d, struct sk_tool *t, const struct sk_param *p,
+		    bool *capped);
 
 /* Parse src in segments; each tree and its root node are pushed. False on a timeout. */
 bool exu_parse(struct arena *a, TSParser *p, const char *src, size_t len, TSTree ***trees,
