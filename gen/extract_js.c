@@ -57,20 +57,6 @@ const TSLanguage *tree_sitter_javascript(void);
 /* A parse time limit (segments: exutil.h). */
 enum { JS_PARSE_TIMEOUT_US = 20 * 1000 * 1000 };
 
-/* ---- text helpers ------------------------------------------------------ */
-
-
-static char *js_trim(char *s)
-{
-	while (*s == ' ')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' '))
-		s[--n] = '\0';
-	return s;
-}
-
-
 /* ---- JSDoc ---------------------------------------------------------------- */
 
 struct js_tag {
@@ -377,19 +363,19 @@ static bool js_is_strlit(const char *s)
 static struct js_type js_type_parse(struct arena *a, const char *text)
 {
 	struct js_type r = {.type = SKC_T_STRING, .item = SKC_T_STRING, .known = true};
-	char *t = js_trim(arena_strdup(a, text));
+	char *t = exu_trim(arena_strdup(a, text));
 	size_t n = strlen(t);
 	if (n && t[n - 1] == '=') {
 		r.optional = true;
 		t[--n] = '\0';
-		t = js_trim(t);
+		t = exu_trim(t);
 	}
 	if (*t == '?' || *t == '!')
-		t = js_trim(t + 1);
+		t = exu_trim(t + 1);
 	n = strlen(t);
 	if (n >= 2 && t[0] == '(' && t[n - 1] == ')') {
 		t[n - 1] = '\0';
-		t = js_trim(t + 1);
+		t = exu_trim(t + 1);
 	}
 	int s;
 	if (strchr(t, '|')) {
@@ -400,7 +386,7 @@ static struct js_type js_type_parse(struct arena *a, const char *text)
 			char *bar = strchr(p, '|');
 			if (bar)
 				*bar = '\0';
-			parts[np++] = js_trim(p);
+			parts[np++] = exu_trim(p);
 			p = bar ? bar + 1 : NULL;
 		}
 		int kind = -1; /* SKC_T_* of the members */
@@ -471,10 +457,10 @@ static struct js_type js_type_parse(struct arena *a, const char *text)
 	}
 	if (inner) {
 		r.type = SKC_T_ARRAY;
-		s = js_simple(js_trim(inner));
+		s = js_simple(exu_trim(inner));
 		if (s >= 0)
 			r.item = (uint8_t)s;
-		else if (strcmp(js_trim(inner), "*") && strcasecmp(js_trim(inner), "any"))
+		else if (strcmp(exu_trim(inner), "*") && strcasecmp(exu_trim(inner), "any"))
 			r.known = false;
 		return r;
 	}
@@ -1000,7 +986,6 @@ static void js_doc_list(struct js *x, struct js_pdoc *pd, size_t npd, bool json,
 		js_push(x, &p);
 	}
 }
-
 
 void ex_js(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t len)
 {

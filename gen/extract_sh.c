@@ -65,7 +65,6 @@ enum { SH_PARSE_TIMEOUT_US = 20 * 1000 * 1000 };
 
 /* ---- text helpers ------------------------------------------------------ */
 
-
 /* -1: not a type word. */
 static int sh_type_of(const char *w)
 {
@@ -89,16 +88,6 @@ static bool sh_prefix_ci(const char *s, const char *p)
 	return strncasecmp(s, p, strlen(p)) == 0;
 }
 
-static char *sh_trim(char *s)
-{
-	while (*s == ' ')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' '))
-		s[--n] = '\0';
-	return s;
-}
-
 /* ---- hints in entry text ----------------------------------------------- */
 
 struct sh_hint {
@@ -120,7 +109,7 @@ static void sh_enum_list(struct arena *a, struct sh_hint *h, const char *list)
 			end = or;
 		char save = *end;
 		*end = '\0';
-		char *w = exu_unquote(a, sh_trim(p));
+		char *w = exu_unquote(a, exu_trim(p));
 		if (*w)
 			ARENA_PUSH(a, h->enumv, h->n_enum, h->cap_enum) = w;
 		if (!save)
@@ -132,7 +121,7 @@ static void sh_enum_list(struct arena *a, struct sh_hint *h, const char *list)
 /* One comma-separated part of a parenthesised group; false: not a hint. */
 static bool sh_hint_part(struct sh_hint *h, char *part)
 {
-	part = sh_trim(part);
+	part = exu_trim(part);
 	int t;
 	if (!*part)
 		return true;
@@ -141,7 +130,7 @@ static bool sh_hint_part(struct sh_hint *h, char *part)
 		return true;
 	}
 	if (sh_prefix_ci(part, "type:") || sh_prefix_ci(part, "type=")) {
-		t = sh_type_of(sh_trim(part + 5));
+		t = sh_type_of(exu_trim(part + 5));
 		if (t < 0)
 			return false;
 		h->type = t;
@@ -161,7 +150,7 @@ static bool sh_hint_part(struct sh_hint *h, char *part)
 			v++;
 		else if (*v != ' ')
 			return false;
-		v = sh_trim(v);
+		v = exu_trim(v);
 		if (!*v)
 			return false;
 		h->def = v;
@@ -1104,7 +1093,6 @@ static void sh_positionals(struct sh *x, bool flags)
 		sh_push(x, &p);
 	}
 }
-
 
 void ex_bash(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t len)
 {

@@ -256,3 +256,13 @@ void exu_push_param(struct arena *a, struct diag *d, struct sk_tool *t, const st
 	}
 	ARENA_PUSH(a, t->params, t->n_params, t->cap_params) = *p;
 }
+
+char *exu_trim(char *s)
+{
+	while (*s == ' ')
+		s++;
+	size_t n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		s[--n] = '\0';
+	return s;
+}

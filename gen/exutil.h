@@ -39,6 +39,8 @@ char *exu_clean(struct arena *a, const char *s, size_t n);
 char *exu_json_str(struct arena *a, const char *s);
 bool exu_is_integer(const char *s);
 bool exu_is_number(const char *s);
+/* s with leading and trailing spaces cut, in place. */
+char *exu_trim(char *s);
 /* s without one level of matching quotes. */
 char *exu_unquote(struct arena *a, const char *s);
 /* The JSON text of a literal for a parameter type, or NULL when it does not fit. */

@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "extract.h"
 #include "model.h"
+#include "testutil.h"
 
 #define P "skills/demo/scripts/x.js"
 
@@ -18,39 +19,9 @@ struct js_case {
 	size_t len;        /* 0: strlen(src) */
 	const char *desc;  /* NULL: none expected */
 	int args;          /* enum skc_args */
-	const char *params; /* one line per parameter, see dump_params */
+	const char *params; /* one line per parameter, see tu_dump_params */
 	const char *diags;
 };
-
-static const char *type_word(uint8_t t)
-{
-	static const char *w[] = {"string", "integer", "number", "boolean", "array"};
-	return t < 5 ? w[t] : "?";
-}
-
-/* name type req|opt flag pass default enum "description" */
-static char *dump_params(const struct sk_tool *t)
-{
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
-	static const char *pass[] = {"value", "switch", "repeat", "nargs"};
-	for (size_t i = 0; i < t->n_params; i++) {
-		const struct sk_param *p = &t->params[i];
-		fprintf(f, "%s %s", p->name, type_word(p->type));
-		if (p->type == SKC_T_ARRAY)
-			fprintf(f, "<%s>", type_word(p->item_type));
-		fprintf(f, " %s %s %s %s ", p->required ? "req" : "opt", p->flag ? p->flag : "-",
-			pass[p->pass & 3], p->default_json ? p->default_json : "-");
-		if (!p->n_enum)
-			fputs("-", f);
-		for (size_t j = 0; j < p->n_enum; j++)
-			fprintf(f, "%s%s", j ? "," : "", p->enum_json[j]);
-		fprintf(f, " \"%s\"\n", p->description ? p->description : "");
-	}
-	fclose(f);
-	return buf;
-}
 
 #define NUL_SRC                                                                            \
 	"/**\n * Bad \xff bytes\xc3 and a \0 NUL.\n * @param {string} a\0b - x\n */\n"                     \
@@ -313,7 +284,7 @@ static void run_case(const struct js_case *c, size_t len)
 		ck_assert_ptr_null(t.description);
 	}
 	ck_assert_int_eq(t.args, c->args);
-	char *got = dump_params(&t);
+	char *got = tu_dump_params(&t, 0);
 	ck_assert_str_eq(got, c->params);
 	ck_assert_int_eq(t.params_from, t.n_params ? SK_FROM_SCRIPT : SK_FROM_DEFAULT);
 	free(got);

@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "extract.h"
 #include "model.h"
+#include "testutil.h"
 
 #define PATH "skills/demo/scripts/x.py"
 
@@ -45,45 +46,13 @@ static void py_done(struct py_run *r)
 	arena_release(&r->arena);
 }
 
-static const char *type_word(uint8_t t)
-{
-	static const char *w[] = {"string", "integer", "number", "boolean", "array"};
-	return t < 5 ? w[t] : "?";
-}
-
-/* One line per parameter: name type req|opt flag pass default enum line "description" */
-static char *dump_params(const struct sk_tool *t)
-{
-	static const char *pass[] = {"value", "switch", "repeat", "nargs"};
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
-	for (size_t i = 0; i < t->n_params; i++) {
-		const struct sk_param *p = &t->params[i];
-		fprintf(f, "%s %s", p->name, type_word(p->type));
-		if (p->type == SKC_T_ARRAY)
-			fprintf(f, "<%s>", type_word(p->item_type));
-		fprintf(f, " %s %s %s %s ", p->required ? "req" : "opt", p->flag ? p->flag : "-",
-			pass[p->pass & 3], p->default_json ? p->default_json : "-");
-		if (!p->n_enum)
-			fputs("-", f);
-		for (size_t j = 0; j < p->n_enum; j++)
-			fprintf(f, "%s%s", j ? "," : "", p->enum_json[j]);
-		fprintf(f, " @%u:%u \"%s\"\n", p->loc.line, p->loc.col,
-			p->description ? p->description : "");
-		ck_assert_str_eq(p->loc.path, PATH);
-	}
-	fclose(f);
-	return buf;
-}
-
 struct py_case {
 	const char *what;
 	const char *src;
 	const char *desc;   /* NULL: none expected */
 	int args;           /* enum skc_args, -1: left alone (library) */
 	int args_from;      /* enum sk_origin */
-	const char *params; /* dump_params text */
+	const char *params; /* tu_dump_params text */
 	const char *diags;  /* exact diagnostics */
 };
 
@@ -412,9 +381,11 @@ static void check_case(const struct py_case *c, struct py_run *r)
 		ck_assert_int_eq(t->params_from, SK_FROM_SCRIPT);
 	}
 	if (c->params) {
-		char *got = dump_params(t);
+		char *got = tu_dump_params(t, 1);
 		ck_assert_str_eq(got, c->params);
 		free(got);
+		for (size_t i = 0; i < t->n_params; i++)
+			ck_assert_str_eq(t->params[i].loc.path, PATH);
 	}
 	if (c->diags)
 		ck_assert_str_eq(r->text ? r->text : "", c->diags);

@@ -7,40 +7,10 @@
 #include "arena.h"
 #include "diag.h"
 #include "frontmatter.h"
+#include "testutil.h"
 
-struct fcap {
-	struct arena a;
-	struct diag d;
-	FILE *f;
-	char *buf;
-	size_t size;
-	struct sk_skill sk;
-};
 
-static void fcap_open(struct fcap *c)
-{
-	arena_init(&c->a);
-	c->buf = NULL;
-	c->size = 0;
-	c->f = open_memstream(&c->buf, &c->size);
-	diag_init(&c->d, c->f);
-	memset(&c->sk, 0, sizeof c->sk);
-}
-
-static const char *fcap_text(struct fcap *c)
-{
-	fflush(c->f);
-	return c->buf ? c->buf : "";
-}
-
-static void fcap_close(struct fcap *c)
-{
-	fclose(c->f);
-	free(c->buf);
-	arena_release(&c->a);
-}
-
-static int fcap_parse(struct fcap *c, const char *src, size_t len, const char *dir)
+static int fcap_parse(struct tu_cap *c, const char *src, size_t len, const char *dir)
 {
 	return fm_parse(&c->a, &c->d, &c->sk, "s/SKILL.md", src, len, dir);
 }
@@ -150,21 +120,21 @@ static const struct {
 
 START_TEST(test_cases)
 {
-	struct fcap c;
-	fcap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	c.d.werror = cases[_i].werror;
 	int rc = fcap_parse(&c, cases[_i].src, strlen(cases[_i].src), cases[_i].dir);
 	if (cases[_i].diag)
-		ck_assert_str_eq(fcap_text(&c), cases[_i].diag);
+		ck_assert_str_eq(tu_cap_text(&c), cases[_i].diag);
 	ck_assert_int_eq(rc, cases[_i].rc);
-	fcap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 
 START_TEST(test_fields)
 {
-	struct fcap c;
-	fcap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	const char *src = "---\n"
 			  "name: pdf-tools\n"
 			  "description: >\n"
@@ -182,7 +152,7 @@ START_TEST(test_fields)
 			  "\n"
 			  "# PDF tools\n";
 	ck_assert_int_eq(fcap_parse(&c, src, strlen(src), "pdf-tools"), 0);
-	ck_assert_str_eq(fcap_text(&c), "");
+	ck_assert_str_eq(tu_cap_text(&c), "");
 	ck_assert_str_eq(c.sk.name, "pdf-tools");
 	ck_assert_str_eq(c.sk.description, "Work with PDF files.");
 	ck_assert_str_eq(c.sk.license, "MIT");
@@ -196,30 +166,30 @@ START_TEST(test_fields)
 	ck_assert_str_eq(c.sk.name_loc.path, P);
 	ck_assert_uint_eq(c.sk.name_loc.line, 2);
 	ck_assert_uint_eq(c.sk.name_loc.col, 1);
-	fcap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 
 START_TEST(test_crlf_bom)
 {
-	struct fcap c;
-	fcap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	const char *src = "\xEF\xBB\xBF---\r\nname: s\r\ndescription: |\r\n  a\r\n  b\r\n"
 			  "allowed-tools:\r\n  - Read\r\n  - Write\r\n---\r\n\r\nBody.\r\n";
 	ck_assert_int_eq(fcap_parse(&c, src, strlen(src), "s"), 0);
-	ck_assert_str_eq(fcap_text(&c),
+	ck_assert_str_eq(tu_cap_text(&c),
 			 P ":7:3: warning: 'allowed-tools' should be a space-separated string, not a list\n");
 	ck_assert_str_eq(c.sk.description, "a\nb");
 	ck_assert_str_eq(c.sk.allowed_tools, "Read Write");
 	ck_assert_str_eq(c.sk.body, "Body.\r\n");
-	fcap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 
 START_TEST(test_metadata_text)
 {
-	struct fcap c;
-	fcap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	const char *src = HEAD "metadata:\n  created: 2024-01-01\n  n: 0x1F\n  b: no\n  ok: text\n" BODY;
 	ck_assert_int_eq(fcap_parse(&c, src, strlen(src), "s"), 0);
 	ck_assert_uint_eq(c.sk.n_metadata, 4);
@@ -227,32 +197,32 @@ START_TEST(test_metadata_text)
 	ck_assert_str_eq(c.sk.metadata[1].value, "0x1F");
 	ck_assert_str_eq(c.sk.metadata[2].value, "no");
 	ck_assert_int_eq(c.d.warnings, 3);
-	fcap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 
 START_TEST(test_long_description)
 {
-	struct fcap c;
-	fcap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	size_t n = 1100;
 	char *src = malloc(n + 100);
 	char *w = src + sprintf(src, "---\nname: s\ndescription: ");
 	memset(w, 'd', n);
 	strcpy(w + n, "\n---\nb\n");
 	ck_assert_int_eq(fcap_parse(&c, src, strlen(src), "s"), 0);
-	ck_assert_str_eq(fcap_text(&c),
+	ck_assert_str_eq(tu_cap_text(&c),
 			 P ":3:14: warning: 'description' is longer than 1024 characters (1100)\n");
 	free(src);
-	fcap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 
 /* Hostile input: never a crash, hang or silent acceptance. */
 START_TEST(test_hostile)
 {
-	struct fcap c;
-	fcap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	/* NUL in the frontmatter */
 	static const char nul[] = "---\nname: s\0x\ndescription: d\n---\nb\n";
 	ck_assert_int_eq(fcap_parse(&c, nul, sizeof nul - 1, "s"), -1);
@@ -263,12 +233,12 @@ START_TEST(test_hostile)
 	/* invalid UTF-8 */
 	static const char bad[] = "---\nname: s\ndescription: \xC3\x28\n---\nb\n";
 	ck_assert_int_eq(fcap_parse(&c, bad, sizeof bad - 1, "s"), -1);
-	ck_assert(strstr(fcap_text(&c), P ":6: warning: SKILL.md body contains a NUL byte") != NULL);
-	ck_assert(strstr(fcap_text(&c), P ":3:15: error: invalid YAML: invalid trailing UTF-8 octet") != NULL);
-	fcap_close(&c);
+	ck_assert(strstr(tu_cap_text(&c), P ":6: warning: SKILL.md body contains a NUL byte") != NULL);
+	ck_assert(strstr(tu_cap_text(&c), P ":3:15: error: invalid YAML: invalid trailing UTF-8 octet") != NULL);
+	tu_cap_close(&c);
 
 	/* a 1 MB value */
-	fcap_open(&c);
+	tu_cap_open(&c);
 	size_t n = 1 << 20;
 	char *big = malloc(n + 100);
 	char *w = big + sprintf(big, "---\nname: s\ndescription: ");
@@ -277,22 +247,22 @@ START_TEST(test_hostile)
 	ck_assert_int_eq(fcap_parse(&c, big, strlen(big), "s"), 0);
 	ck_assert_uint_eq(strlen(c.sk.description), n);
 	free(big);
-	fcap_close(&c);
+	tu_cap_close(&c);
 
 	/* deep flow nesting */
-	fcap_open(&c);
+	tu_cap_open(&c);
 	n = 100000;
 	char *deep = malloc(n + 100);
 	w = deep + sprintf(deep, "---\nname: ");
 	memset(w, '[', n);
 	strcpy(w + n, "\n---\nb\n");
 	ck_assert_int_eq(fcap_parse(&c, deep, strlen(deep), "s"), -1);
-	ck_assert_str_eq(fcap_text(&c), P ":2:70: error: YAML nesting is deeper than 64 levels\n");
+	ck_assert_str_eq(tu_cap_text(&c), P ":2:70: error: YAML nesting is deeper than 64 levels\n");
 	free(deep);
-	fcap_close(&c);
+	tu_cap_close(&c);
 
 	/* billion laughs in metadata */
-	fcap_open(&c);
+	tu_cap_open(&c);
 	const char *lol = "---\nname: s\ndescription: d\nmetadata:\n"
 			  "  a: &a [l,l,l,l,l,l,l,l,l,l]\n"
 			  "  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
@@ -303,11 +273,11 @@ START_TEST(test_hostile)
 			  "  g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
 			  "---\nb\n";
 	ck_assert_int_eq(fcap_parse(&c, lol, strlen(lol), "s"), -1);
-	ck_assert(strstr(fcap_text(&c), "error: YAML document is too large") != NULL);
-	fcap_close(&c);
+	ck_assert(strstr(tu_cap_text(&c), "error: YAML document is too large") != NULL);
+	tu_cap_close(&c);
 
 	/* many unknown fields: the warnings stop, with a note */
-	fcap_open(&c);
+	tu_cap_open(&c);
 	char *many = malloc(64 * 1000 + 100);
 	w = many + sprintf(many, "---\nname: s\ndescription: d\n");
 	for (int i = 0; i < 1000; i++)
@@ -315,9 +285,9 @@ START_TEST(test_hostile)
 	strcpy(w, "---\nb\n");
 	ck_assert_int_eq(fcap_parse(&c, many, strlen(many), "s"), 0);
 	ck_assert_int_eq(c.d.warnings, 20);
-	ck_assert(strstr(fcap_text(&c), P ": note: 980 more similar warnings not shown\n") != NULL);
+	ck_assert(strstr(tu_cap_text(&c), P ": note: 980 more similar warnings not shown\n") != NULL);
 	free(many);
-	fcap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 

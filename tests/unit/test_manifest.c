@@ -8,47 +8,17 @@
 #include "diag.h"
 #include "manifest.h"
 #include "yml.h"
+#include "testutil.h"
 
-struct mcap {
-	struct arena a;
-	struct diag d;
-	FILE *f;
-	char *buf;
-	size_t size;
-	struct sk_skill sk;
-};
 
-static void mcap_open(struct mcap *c)
-{
-	arena_init(&c->a);
-	c->buf = NULL;
-	c->size = 0;
-	c->f = open_memstream(&c->buf, &c->size);
-	diag_init(&c->d, c->f);
-	memset(&c->sk, 0, sizeof c->sk);
-}
-
-static const char *mcap_text(struct mcap *c)
-{
-	fflush(c->f);
-	return c->buf ? c->buf : "";
-}
-
-static void mcap_close(struct mcap *c)
-{
-	fclose(c->f);
-	free(c->buf);
-	arena_release(&c->a);
-}
-
-static void add_file(struct mcap *c, const char *path)
+static void add_file(struct tu_cap *c, const char *path)
 {
 	struct sk_file *f = &ARENA_PUSH(&c->a, c->sk.files, c->sk.n_files, c->sk.cap_files);
 	memset(f, 0, sizeof *f);
 	f->path = path;
 }
 
-static struct sk_param *add_param(struct mcap *c, struct sk_tool *t, const char *name, uint8_t type,
+static struct sk_param *add_param(struct tu_cap *c, struct sk_tool *t, const char *name, uint8_t type,
 				  const char *flag)
 {
 	struct sk_param *p = &ARENA_PUSH(&c->a, t->params, t->n_params, t->cap_params);
@@ -60,7 +30,7 @@ static struct sk_param *add_param(struct mcap *c, struct sk_tool *t, const char 
 }
 
 /* A skill as extraction leaves it: one tool with params, one library, one bare file. */
-static void make_skill(struct mcap *c)
+static void make_skill(struct tu_cap *c)
 {
 	add_file(c, "SKILL.md");
 	add_file(c, "scripts/extract.py");
@@ -185,15 +155,15 @@ static const char full_expect[] =
 
 static char *run_full(const char *path, const char *src, size_t len)
 {
-	struct mcap c;
-	mcap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	make_skill(&c);
 	struct mf_manifest *m = mf_parse(&c.a, &c.d, path, src, len);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_int_eq(mf_apply(&c.a, &c.d, m, &c.sk, false), 0);
-	ck_assert_str_eq(mcap_text(&c), "");
+	ck_assert_str_eq(tu_cap_text(&c), "");
 	char *out = dump(&c.sk);
-	mcap_close(&c);
+	tu_cap_close(&c);
 	return out;
 }
 
@@ -211,8 +181,8 @@ END_TEST
 START_TEST(test_untouched)
 {
 	/* No manifest entry for a tool: nothing changes. */
-	struct mcap c;
-	mcap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	make_skill(&c);
 	char *before = dump(&c.sk);
 	const char *src = "tools: []\n";
@@ -222,20 +192,20 @@ START_TEST(test_untouched)
 	ck_assert_str_eq(after, before);
 	free(before);
 	free(after);
-	mcap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 
 START_TEST(test_scripts_dir)
 {
-	struct mcap c;
-	mcap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	make_skill(&c);
 	const char *src = "tools:\n  - script: extract.py\n    args: argv\n"
 			  "    parameters:\n      - name: extra\n";
 	struct mf_manifest *m = mf_parse(&c.a, &c.d, "scripts/manifest.yml", src, strlen(src));
 	ck_assert_int_eq(mf_apply(&c.a, &c.d, m, &c.sk, true), 0);
-	ck_assert_str_eq(mcap_text(&c), "");
+	ck_assert_str_eq(tu_cap_text(&c), "");
 	const struct sk_tool *t = &c.sk.tools[0];
 	ck_assert_int_eq(t->args, SKC_ARGS_ARGV);
 	ck_assert_int_eq(t->args_from, SK_FROM_MANIFEST);
@@ -243,14 +213,14 @@ START_TEST(test_scripts_dir)
 	ck_assert_str_eq(t->name, "extract");
 	ck_assert_uint_eq(t->n_params, 1);
 	ck_assert_ptr_null(t->params[0].flag); /* argv: no default flag */
-	mcap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 
 START_TEST(test_default_flag)
 {
-	struct mcap c;
-	mcap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	make_skill(&c);
 	const char *src = "tools:\n  - name: extract\n    parameters:\n"
 			  "      - {name: dry_run, type: boolean}\n      - {name: tags, type: array}\n";
@@ -264,7 +234,7 @@ START_TEST(test_default_flag)
 	ck_assert_int_eq(t->params[1].item_type, SKC_T_STRING);
 	ck_assert_uint_eq(t->params[1].loc.line, 5);
 	ck_assert_str_eq(t->params[1].loc.path, "m.yml");
-	mcap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 
@@ -318,25 +288,25 @@ static const struct {
 
 START_TEST(test_bad)
 {
-	struct mcap c;
-	mcap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	make_skill(&c);
 	struct mf_manifest *m = mf_parse(&c.a, &c.d, "m.yml", bad[_i].src, strlen(bad[_i].src));
 	ck_assert_ptr_nonnull(m);
 	ck_assert_int_eq(mf_apply(&c.a, &c.d, m, &c.sk, false), bad[_i].apply);
-	ck_assert_str_eq(mcap_text(&c), bad[_i].diag);
-	mcap_close(&c);
+	ck_assert_str_eq(tu_cap_text(&c), bad[_i].diag);
+	tu_cap_close(&c);
 }
 END_TEST
 
 START_TEST(test_syntax)
 {
-	struct mcap c;
-	mcap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	const char *src = "tools:\n  - name: [x\n";
 	ck_assert_ptr_null(mf_parse(&c.a, &c.d, "m.yml", src, strlen(src)));
 	ck_assert_int_eq(c.d.errors, 1);
-	mcap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 
@@ -352,8 +322,8 @@ static const struct {
 
 START_TEST(test_timeout)
 {
-	struct mcap c;
-	mcap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	make_skill(&c);
 	char src[200];
 	snprintf(src, sizeof src, "tools:\n  - script: scripts/extract.py\n    timeout: %s\n",
@@ -367,9 +337,9 @@ START_TEST(test_timeout)
 	} else {
 		ck_assert_int_eq(c.d.errors, 1);
 		ck_assert_uint_eq(c.sk.tools[0].timeout_ms, 0);
-		ck_assert(strstr(mcap_text(&c), "m.yml:3:14: error: ") != NULL);
+		ck_assert(strstr(tu_cap_text(&c), "m.yml:3:14: error: ") != NULL);
 	}
-	mcap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 
@@ -410,15 +380,15 @@ static const struct {
 
 START_TEST(test_scalar_json)
 {
-	struct mcap c;
-	mcap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	char src[100];
 	snprintf(src, sizeof src, "v: %s\n", scalars[_i].yaml);
 	struct yml_node *n = yml_load(&c.a, &c.d, "f", src, strlen(src), 0);
 	ck_assert_ptr_nonnull(n);
 	ck_assert_str_eq(mf_scalar_json(&c.a, yml_get(n, "v")), scalars[_i].json);
 	ck_assert_ptr_null(mf_scalar_json(&c.a, NULL));
-	mcap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 

@@ -7,36 +7,8 @@
 #include "arena.h"
 #include "diag.h"
 #include "yml.h"
+#include "testutil.h"
 
-struct ycap {
-	struct arena a;
-	struct diag d;
-	FILE *f;
-	char *buf;
-	size_t size;
-};
-
-static void ycap_open(struct ycap *c)
-{
-	arena_init(&c->a);
-	c->buf = NULL;
-	c->size = 0;
-	c->f = open_memstream(&c->buf, &c->size);
-	diag_init(&c->d, c->f);
-}
-
-static const char *ycap_text(struct ycap *c)
-{
-	fflush(c->f);
-	return c->buf ? c->buf : "";
-}
-
-static void ycap_close(struct ycap *c)
-{
-	fclose(c->f);
-	free(c->buf);
-	arena_release(&c->a);
-}
 
 /* Syntax and hostile inputs: NULL and exactly this diagnostic. */
 static const struct {
@@ -62,22 +34,22 @@ static const struct {
 
 START_TEST(test_bad)
 {
-	struct ycap c;
-	ycap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	size_t len = bad[_i].len ? bad[_i].len : strlen(bad[_i].src);
 	struct yml_node *n = yml_load(&c.a, &c.d, "m.yml", bad[_i].src, len, bad[_i].base);
 	ck_assert_ptr_null(n);
 	ck_assert_int_gt(c.d.errors, 0);
 	if (bad[_i].diag)
-		ck_assert_str_eq(ycap_text(&c), bad[_i].diag);
-	ycap_close(&c);
+		ck_assert_str_eq(tu_cap_text(&c), bad[_i].diag);
+	tu_cap_close(&c);
 }
 END_TEST
 
 START_TEST(test_locations)
 {
-	struct ycap c;
-	ycap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	const char *src = "name: x\nlist:\n  - 'q'\n  - |\n    block\nnum: 12\n";
 	struct yml_node *n = yml_load(&c.a, &c.d, "f", src, strlen(src), 1);
 	ck_assert_ptr_nonnull(n);
@@ -102,15 +74,15 @@ START_TEST(test_locations)
 	ck_assert_str_eq(yml_kind_name(v), "string");
 	ck_assert_ptr_null(yml_get(n, "nope"));
 	ck_assert_ptr_null(yml_get(v, "name"));
-	ck_assert_str_eq(ycap_text(&c), "");
-	ycap_close(&c);
+	ck_assert_str_eq(tu_cap_text(&c), "");
+	tu_cap_close(&c);
 }
 END_TEST
 
 START_TEST(test_scalars)
 {
-	struct ycap c;
-	ycap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	const char *src = "a: \"x\\0y\"\nb: !!str 12\nc:\nd: a\nd: b\n";
 	struct yml_node *n = yml_load(&c.a, &c.d, "f", src, strlen(src), 0);
 	ck_assert_ptr_nonnull(n);
@@ -121,14 +93,14 @@ START_TEST(test_scalars)
 	ck_assert_uint_eq(yml_get(n, "c")->len, 0);
 	ck_assert(!yml_get(n, "c")->quoted);
 	ck_assert_str_eq(yml_get(n, "d")->text, "b"); /* last wins */
-	ycap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 
 START_TEST(test_empty_and_json)
 {
-	struct ycap c;
-	ycap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	struct yml_node *n = yml_load(&c.a, &c.d, "f", "", 0, 3);
 	ck_assert_ptr_nonnull(n);
 	ck_assert_int_eq(n->kind, YML_MAP);
@@ -145,27 +117,27 @@ START_TEST(test_empty_and_json)
 	ck_assert_str_eq(yml_get(t->items[0], "name")->text, "x");
 	ck_assert(yml_get(t->items[0], "name")->quoted);
 	ck_assert_uint_eq(yml_get(t->items[0], "n")->line, 3);
-	ck_assert_str_eq(ycap_text(&c), "");
-	ycap_close(&c);
+	ck_assert_str_eq(tu_cap_text(&c), "");
+	tu_cap_close(&c);
 }
 END_TEST
 
 START_TEST(test_alias_shared)
 {
-	struct ycap c;
-	ycap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	const char *src = "base: &b {k: v}\nuse: *b\n";
 	struct yml_node *n = yml_load(&c.a, &c.d, "f", src, strlen(src), 0);
 	ck_assert_ptr_nonnull(n);
 	ck_assert_ptr_eq(yml_get(n, "base"), yml_get(n, "use"));
-	ycap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 
 START_TEST(test_billion_laughs)
 {
-	struct ycap c;
-	ycap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	const char *src = "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n"
 			  "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
 			  "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
@@ -177,21 +149,21 @@ START_TEST(test_billion_laughs)
 			  "i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n";
 	struct yml_node *n = yml_load(&c.a, &c.d, "f", src, strlen(src), 0);
 	ck_assert_ptr_null(n);
-	ck_assert(strstr(ycap_text(&c), "error: YAML document is too large") != NULL);
-	ycap_close(&c);
+	ck_assert(strstr(tu_cap_text(&c), "error: YAML document is too large") != NULL);
+	tu_cap_close(&c);
 }
 END_TEST
 
 START_TEST(test_deep)
 {
-	struct ycap c;
-	ycap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	size_t n = 200000;
 	char *src = malloc(n);
 	memset(src, '[', n);
 	struct yml_node *r = yml_load(&c.a, &c.d, "f", src, n, 0);
 	ck_assert_ptr_null(r);
-	ck_assert_str_eq(ycap_text(&c), "f:1:65: error: YAML nesting is deeper than 64 levels\n");
+	ck_assert_str_eq(tu_cap_text(&c), "f:1:65: error: YAML nesting is deeper than 64 levels\n");
 	/* 64 levels is fine */
 	char ok[200];
 	memset(ok, '[', 64);
@@ -199,14 +171,14 @@ START_TEST(test_deep)
 	r = yml_load(&c.a, &c.d, "f", ok, 128, 0);
 	ck_assert_ptr_nonnull(r);
 	free(src);
-	ycap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 
 START_TEST(test_big_value)
 {
-	struct ycap c;
-	ycap_open(&c);
+	struct tu_cap c;
+	tu_cap_open(&c);
 	size_t n = 1 << 20;
 	char *src = malloc(n + 16);
 	memcpy(src, "k: ", 3);
@@ -227,10 +199,10 @@ START_TEST(test_big_value)
 	strcpy(w, "]\n");
 	r = yml_load(&c.a, &c.d, "f", src, strlen(src), 0);
 	ck_assert_ptr_null(r);
-	ck_assert(strstr(ycap_text(&c), "f:2:") != NULL);
-	ck_assert(strstr(ycap_text(&c), "error: YAML document is too large") != NULL);
+	ck_assert(strstr(tu_cap_text(&c), "f:2:") != NULL);
+	ck_assert(strstr(tu_cap_text(&c), "error: YAML document is too large") != NULL);
 	free(src);
-	ycap_close(&c);
+	tu_cap_close(&c);
 }
 END_TEST
 

@@ -88,3 +88,59 @@ void tu_rmdir(char *dir)
 	}
 	free(dir);
 }
+
+void tu_cap_open(struct tu_cap *c)
+{
+	memset(c, 0, sizeof *c);
+	arena_init(&c->a);
+	c->f = open_memstream(&c->buf, &c->size);
+	if (!c->f)
+		abort();
+	diag_init(&c->d, c->f);
+}
+
+const char *tu_cap_text(struct tu_cap *c)
+{
+	fflush(c->f);
+	return c->buf ? c->buf : "";
+}
+
+void tu_cap_close(struct tu_cap *c)
+{
+	fclose(c->f);
+	free(c->buf);
+	arena_release(&c->a);
+}
+
+static const char *tu_type_word(uint8_t t)
+{
+	static const char *w[] = {"string", "integer", "number", "boolean", "array"};
+	return t < 5 ? w[t] : "?";
+}
+
+char *tu_dump_params(const struct sk_tool *t, int with_loc)
+{
+	static const char *pass[] = {"value", "switch", "repeat", "nargs"};
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	if (!f)
+		abort();
+	for (size_t i = 0; i < t->n_params; i++) {
+		const struct sk_param *p = &t->params[i];
+		fprintf(f, "%s %s", p->name, tu_type_word(p->type));
+		if (p->type == SKC_T_ARRAY)
+			fprintf(f, "<%s>", tu_type_word(p->item_type));
+		fprintf(f, " %s %s %s %s ", p->required ? "req" : "opt", p->flag ? p->flag : "-",
+			pass[p->pass & 3], p->default_json ? p->default_json : "-");
+		if (!p->n_enum)
+			fputs("-", f);
+		for (size_t j = 0; j < p->n_enum; j++)
+			fprintf(f, "%s%s", j ? "," : "", p->enum_json[j]);
+		if (with_loc)
+			fprintf(f, " @%u:%u", p->loc.line, p->loc.col);
+		fprintf(f, " \"%s\"\n", p->description ? p->description : "");
+	}
+	fclose(f);
+	return buf;
+}

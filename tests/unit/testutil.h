@@ -3,6 +3,11 @@
 #define TESTUTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "model.h"
 
 struct tu_run {
 	int status; /* exit status, or 128+signal */
@@ -25,5 +30,23 @@ char *tu_read(const char *path, size_t *len);
 /* A fresh temporary directory, removed by tu_rmdir. */
 char *tu_tmpdir(void);
 void tu_rmdir(char *dir);
+
+/* An arena, diagnostics captured into a string, and a skill to fill. */
+struct tu_cap {
+	struct arena a;
+	struct diag d;
+	FILE *f;
+	char *buf;
+	size_t size;
+	struct sk_skill sk;
+};
+
+void tu_cap_open(struct tu_cap *c);
+const char *tu_cap_text(struct tu_cap *c); /* the diagnostics so far */
+void tu_cap_close(struct tu_cap *c);
+
+/* One line per parameter, for exact comparison in extractor tests:
+ * name type[<item>] req|opt flag pass default enum [@line:col] "description" */
+char *tu_dump_params(const struct sk_tool *t, int with_loc);
 
 #endif
