@@ -54,9 +54,6 @@
 
 const TSLanguage *tree_sitter_javascript(void);
 
-/* A parse time limit (segments: exutil.h). */
-enum { JS_PARSE_TIMEOUT_US = 20 * 1000 * 1000 };
-
 /* ---- JSDoc ---------------------------------------------------------------- */
 
 struct js_tag {
@@ -87,7 +84,7 @@ struct js {
 	const char *src;
 	size_t len;
 	TSNode *roots;
-	size_t n_roots, cap_roots;
+	size_t n_roots;
 	/* what the code does */
 	TSNode main_doc, file_doc, first_doc; /* comment nodes; null: none */
 	TSNode parse_args;                    /* the parseArgs call */
@@ -993,17 +990,13 @@ void ex_js(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t len)
 	struct js x = {.cx = cx, .tool = tool, .src = src, .len = len};
 	const char *path = tool->loc.path;
 	unsigned line = tool->loc.line ? tool->loc.line : 1, col = tool->loc.col ? tool->loc.col : 1;
-	if (len >= UINT32_MAX) {
-		diag_warning(cx->diag, path, line, col, "'%s' is too large to read", tool->script);
+	struct exu_parse ps;
+	if (exu_parse_script(&ps, cx, tool, tree_sitter_javascript(), src, len) != 0) {
+		exu_parse_release(&ps);
 		return;
 	}
-	TSParser *parser = ts_parser_new();
-	ts_parser_set_language(parser, tree_sitter_javascript());
-	ts_parser_set_timeout_micros(parser, JS_PARSE_TIMEOUT_US);
-	TSTree **trees = NULL;
-	size_t n_trees = 0;
-	if (!exu_parse(cx->arena, parser, src, len, &trees, &n_trees, &x.roots, &x.n_roots, &x.cap_roots))
-		diag_warning(cx->diag, path, line, col, "could not parse '%s' in time", tool->script);
+	x.roots = ps.roots;
+	x.n_roots = ps.n_roots;
 	for (size_t i = 0; i < x.n_roots; i++) {
 		js_scan_top(&x, x.roots[i]);
 		js_scan_all(&x, x.roots[i]);
@@ -1092,7 +1085,5 @@ void ex_js(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t len)
 	if (tool->n_params)
 		tool->params_from = SK_FROM_SCRIPT;
 
-	for (size_t i = 0; i < n_trees; i++)
-		ts_tree_delete(trees[i]);
-	ts_parser_delete(parser);
+	exu_parse_release(&ps);
 }

@@ -60,9 +60,6 @@
 
 const TSLanguage *tree_sitter_bash(void);
 
-/* Past this a parse is abandoned rather than hang the build (segments: exutil.h). */
-enum { SH_PARSE_TIMEOUT_US = 20 * 1000 * 1000 };
-
 /* ---- text helpers ------------------------------------------------------ */
 
 /* -1: not a type word. */
@@ -267,7 +264,7 @@ struct sh {
 	const char *src;
 	size_t len;
 	TSNode *roots; /* one per segment, see sh_parse */
-	size_t n_roots, cap_roots;
+	size_t n_roots;
 	struct sh_line *lines;
 	size_t n_lines, cap_lines;
 	struct sh_entry *ent;
@@ -1099,17 +1096,13 @@ void ex_bash(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t le
 	struct sh x = {.cx = cx, .tool = tool, .src = src, .len = len};
 	const char *path = tool->loc.path;
 	unsigned line = tool->loc.line ? tool->loc.line : 1, col = tool->loc.col ? tool->loc.col : 1;
-	if (len >= UINT32_MAX) {
-		diag_warning(cx->diag, path, line, col, "'%s' is too large to read", tool->script);
+	struct exu_parse ps;
+	if (exu_parse_script(&ps, cx, tool, tree_sitter_bash(), src, len) != 0) {
+		exu_parse_release(&ps);
 		return;
 	}
-	TSParser *parser = ts_parser_new();
-	ts_parser_set_language(parser, tree_sitter_bash());
-	ts_parser_set_timeout_micros(parser, SH_PARSE_TIMEOUT_US);
-	TSTree **trees = NULL;
-	size_t n_trees = 0;
-	if (!exu_parse(cx->arena, parser, src, len, &trees, &n_trees, &x.roots, &x.n_roots, &x.cap_roots))
-		diag_warning(cx->diag, path, line, col, "could not parse '%s' in time", tool->script);
+	x.roots = ps.roots;
+	x.n_roots = ps.n_roots;
 
 	struct sh_funcs f = {0};
 	TSNode getopts = {0}, err = {0};
@@ -1184,7 +1177,5 @@ void ex_bash(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t le
 	if (tool->n_params)
 		tool->params_from = SK_FROM_SCRIPT;
 
-	for (size_t i = 0; i < n_trees; i++)
-		ts_tree_delete(trees[i]);
-	ts_parser_delete(parser);
+	exu_parse_release(&ps);
 }

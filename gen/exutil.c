@@ -196,10 +196,8 @@ const char *exu_type_word(uint8_t t)
  * Parse in segments cut at line ends (see EXU_SEGMENT); byte offsets and
  * points stay those of the whole file. False when a parse ran out of time.
  */
-bool exu_parse(struct arena *a, TSParser *p, const char *src, size_t len, TSTree ***trees,
-	       size_t *n_trees, TSNode **roots, size_t *n_roots, size_t *cap_roots)
+static bool exu_parse_segments(struct arena *a, struct exu_parse *ps, const char *src, size_t len)
 {
-	size_t cap = 0;
 	TSPoint pt = {0, 0};
 	size_t off = 0;
 	do {
@@ -222,16 +220,42 @@ bool exu_parse(struct arena *a, TSParser *p, const char *src, size_t len, TSTree
 				ept.column++;
 		}
 		TSRange r = {pt, ept, (uint32_t)off, (uint32_t)end};
-		ts_parser_set_included_ranges(p, &r, 1);
-		TSTree *t = ts_parser_parse_string(p, NULL, src, (uint32_t)len);
+		ts_parser_set_included_ranges(ps->parser, &r, 1);
+		TSTree *t = ts_parser_parse_string(ps->parser, NULL, src, (uint32_t)len);
 		if (!t)
 			return false;
-		ARENA_PUSH(a, *trees, *n_trees, cap) = t;
-		ARENA_PUSH(a, *roots, *n_roots, *cap_roots) = ts_tree_root_node(t);
+		ARENA_PUSH(a, ps->trees, ps->n_trees, ps->cap_trees) = t;
+		ARENA_PUSH(a, ps->roots, ps->n_roots, ps->cap_roots) = ts_tree_root_node(t);
 		off = end;
 		pt = ept;
 	} while (off < len);
 	return true;
+}
+
+int exu_parse_script(struct exu_parse *ps, struct ex_ctx *cx, const struct sk_tool *tool,
+		     const TSLanguage *lang, const char *src, size_t len)
+{
+	const char *path = tool->loc.path;
+	unsigned line = tool->loc.line ? tool->loc.line : 1, col = tool->loc.col ? tool->loc.col : 1;
+	memset(ps, 0, sizeof *ps);
+	if (len >= UINT32_MAX) {
+		diag_warning(cx->diag, path, line, col, "'%s' is too large to read", tool->script);
+		return -1;
+	}
+	ps->parser = ts_parser_new();
+	ts_parser_set_language(ps->parser, lang);
+	ts_parser_set_timeout_micros(ps->parser, EXU_PARSE_TIMEOUT_US);
+	if (!exu_parse_segments(cx->arena, ps, src, len))
+		diag_warning(cx->diag, path, line, col, "could not parse '%s' in time", tool->script);
+	return 0;
+}
+
+void exu_parse_release(struct exu_parse *ps)
+{
+	for (size_t i = 0; i < ps->n_trees; i++)
+		ts_tree_delete(ps->trees[i]);
+	if (ps->parser)
+		ts_parser_delete(ps->parser);
 }
 
 void exu_push_param(struct arena *a, struct diag *d, struct sk_tool *t, const struct sk_param *p,

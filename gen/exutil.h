@@ -13,6 +13,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "extract.h"
 #include "model.h"
 
 /*
@@ -56,8 +57,25 @@ enum { EXU_MAX_PARAMS = 256 };
 void exu_push_param(struct arena *a, struct diag *d, struct sk_tool *t, const struct sk_param *p,
 		    bool *capped);
 
-/* Parse src in segments; each tree and its root node are pushed. False on a timeout. */
-bool exu_parse(struct arena *a, TSParser *p, const char *src, size_t len, TSTree ***trees,
-	       size_t *n_trees, TSNode **roots, size_t *n_roots, size_t *cap_roots);
+/* A parse abandoned past this warns rather than hang the build. */
+#define EXU_PARSE_TIMEOUT_US (20u * 1000 * 1000)
+
+/* A script parsed in segments: one tree and root node per segment. */
+struct exu_parse {
+	TSParser *parser;
+	TSTree **trees;
+	size_t n_trees, cap_trees;
+	TSNode *roots;
+	size_t n_roots, cap_roots;
+};
+
+/*
+ * Parse a tool's script with lang. -1 after a warning when the file is too
+ * large to parse at all; a parse that runs out of time warns and keeps what
+ * it has. Release with exu_parse_release either way.
+ */
+int exu_parse_script(struct exu_parse *ps, struct ex_ctx *cx, const struct sk_tool *tool,
+		     const TSLanguage *lang, const char *src, size_t len);
+void exu_parse_release(struct exu_parse *ps);
 
 #endif
