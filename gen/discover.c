@@ -60,6 +60,67 @@ static int disc_inside(const char *real, const char *root)
 }
 
 /*
+ * Drop "." and ".." from an absolute path in place, as the kernel would if
+ * every component existed.
+ */
+static void disc_normalize(char *path)
+{
+	char *out = path;
+	const char *p = path;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		const char *seg = p;
+		while (*p && *p != '/')
+			p++;
+		size_t n = (size_t)(p - seg);
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (out > path && *--out != '/')
+				;
+			continue;
+		}
+		*out++ = '/';
+		memmove(out, seg, n);
+		out += n;
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
+/*
+ * A dangling link's target cannot be resolved, but its text can: one whose
+ * first hop lands outside the root escapes whether or not the target exists
+ * on this machine.
+ */
+static int disc_dangling_escapes(const char *disk, const char *root_real)
+{
+	char text[PATH_MAX], dir[PATH_MAX], where[2 * PATH_MAX + 2];
+	ssize_t n = readlink(disk, text, sizeof text - 1);
+	if (n < 0)
+		return 0;
+	text[n] = '\0';
+	if (text[0] == '/') {
+		snprintf(where, sizeof where, "%s", text);
+	} else {
+		snprintf(dir, sizeof dir, "%s", disk);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof dir, ".");
+		char dir_real[PATH_MAX];
+		if (!realpath(dir, dir_real))
+			return 0;
+		snprintf(where, sizeof where, "%s/%s", dir_real, text);
+	}
+	disc_normalize(where);
+	return !disc_inside(where, root_real);
+}
+
+/*
  * Resolve a symlink: the stat of its target when it stays inside the root.
  * Returns 0 to follow, -1 after reporting an error.
  */
@@ -67,7 +128,13 @@ static int disc_follow(struct disc_walk *w, const char *disk, struct stat *st)
 {
 	char real[PATH_MAX];
 	if (!realpath(disk, real)) {
-		diag_error(w->d, disk, 0, 0, "broken symbolic link: %s", strerror(errno));
+		int err = errno;
+		if (disc_dangling_escapes(disk, w->root_real))
+			diag_error(w->d, disk, 0, 0,
+				   "symbolic link points outside the root '%s'; copy the file into the skill instead",
+				   w->root);
+		else
+			diag_error(w->d, disk, 0, 0, "broken symbolic link: %s", strerror(err));
 		return -1;
 	}
 	if (!disc_inside(real, w->root_real)) {

@@ -86,6 +86,31 @@ START_TEST(test_golden)
 }
 END_TEST
 
+/*
+ * A symlink that escapes the root is refused wherever the tree sits: at depth
+ * a relative link's target may not exist, and a dangling escape is still an
+ * escape, not merely a broken link.
+ */
+START_TEST(test_golden_depth)
+{
+	char skillc[PATH_MAX];
+	ck_assert_ptr_nonnull(realpath(tu_env("SKILLC", "build/skillc"), skillc));
+	char *tmp = tu_tmpdir();
+	const char *deep = "a/b/c/d/e/f/g/h/i/j";
+	struct tu_run r;
+	tu_run(&r, "mkdir -p %s/%s && cp -a tests/golden/hostile/skills %s/%s/ && cd %s/%s && %s --dump skills",
+	       tmp, deep, tmp, deep, tmp, deep, skillc);
+	char *want = tu_read("tests/golden/hostile/expected.err", NULL);
+	ck_assert_ptr_nonnull(want);
+	ck_assert_msg(!strcmp(r.err, want), "diagnostics differ at depth\n--- got ---\n%s--- want ---\n%s",
+		      r.err, want);
+	ck_assert_int_eq(r.status, 1);
+	free(want);
+	tu_run_release(&r);
+	tu_rmdir(tmp);
+}
+END_TEST
+
 Suite *suite_golden(void)
 {
 	Suite *s = suite_create("golden");
@@ -93,6 +118,7 @@ Suite *suite_golden(void)
 	golden_list();
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_golden, 0, n_cases ? n_cases : 1);
+	tcase_add_test(tc, test_golden_depth);
 	suite_add_tcase(s, tc);
 	return s;
 }
