@@ -118,7 +118,7 @@ $(AGENT_BIN): $(AGENT_GEN)/table.o $(AGENT_GEN)/data.o $(BUILD)/runtime/main.o $
 	$(say) LD $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(RT_LIBS)
 
--include $(wildcard $(BUILD)/gen/*.d $(BUILD)/runtime/*.d $(BUILD)/tests/unit/*.d)
+-include $(wildcard $(BUILD)/gen/*.d $(BUILD)/runtime/*.d $(BUILD)/tests/unit/*.d $(BUILD)/tests/fuzz/*.d)
 
 # --- tests ----------------------------------------------------------------
 
@@ -150,8 +150,19 @@ $(E2E_AGENT): $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o FORCE
 	@$(MAKE) --no-print-directory SKILLS=tests/e2e/skills AGENT=e2e $(E2E_AGENT)
 endif
 
-unit: $(TEST_RUNNER) $(SKILLC) $(AGENT_BIN) $(E2E_AGENT)
-	$(Q)SKILLC=$(SKILLC) AGENT=$(AGENT_BIN) E2E_AGENT=$(E2E_AGENT) CC='$(CC)' SANITIZE='$(SANITIZE)' BUILD='$(BUILD)' \
+# The MCP fuzzer links the probe table baked for the end-to-end agent.
+MCP_FUZZ := $(BUILD)/mcp-fuzz
+$(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c $(FLAGS_STAMP) | $(DEPS_OK)
+	$(say) CC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -Iruntime -c $< -o $@
+
+$(MCP_FUZZ): $(BUILD)/tests/fuzz/mcp_fuzz.o $(E2E_AGENT) $(RT_LIB)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/gen-e2e/table.o $(BUILD)/gen-e2e/data.o $(RT_LIB) $(RT_LIBS)
+
+unit: $(TEST_RUNNER) $(SKILLC) $(AGENT_BIN) $(E2E_AGENT) $(MCP_FUZZ)
+	$(Q)SKILLC=$(SKILLC) AGENT=$(AGENT_BIN) E2E_AGENT=$(E2E_AGENT) MCP_FUZZ=$(MCP_FUZZ) CC='$(CC)' SANITIZE='$(SANITIZE)' BUILD='$(BUILD)' \
 	  TEST_ROOT=$(CURDIR) $(TEST_RUNNER)
 
 # Each header compiles on its own.

@@ -7,13 +7,15 @@
 #include "manifest.h"
 
 #include <jansson.h>
+
+#include "../runtime/jsv.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 /* Far beyond any real tool; keeps the duplicate checks cheap on hostile input. */
-enum { MF_MAX_ITEMS = 1000 };
+enum { MF_MAX_ITEMS = 1000, MF_MAX_TITLE = 128 };
 
 struct mf_param {
 	const char *name;
@@ -32,6 +34,9 @@ struct mf_tool {
 	const char *name, *script;
 	const char *description;
 	const char *interpreter;
+	const char *title, *ann_title; /* the tool's, and the one in its annotations */
+	const char *output_schema;     /* compact JSON text */
+	const char *annotations;       /* compact JSON text */
 	bool has_args, has_timeout, has_cap, has_params;
 	uint8_t args;
 	uint32_t timeout_ms, output_cap;
@@ -397,6 +402,171 @@ static int mf_type(struct mf_ctx *cx, const char *field, const struct yml_node *
 	return -1;
 }
 
+/* ------------------------------------------------------- MCP metadata */
+
+/* A display name: one line of 1..MF_MAX_TITLE characters (code points). */
+static const char *mf_title(struct mf_ctx *cx, const char *field, const struct yml_node *v)
+{
+	const char *s = mf_str(cx, field, v);
+	if (!s)
+		return NULL;
+	if (!*s) {
+		diag_error(cx->d, cx->path, v->line, v->col, "'%s' is empty", field);
+		return NULL;
+	}
+	size_t chars = 0;
+	for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
+		if (*u < 0x20 || *u == 0x7F) {
+			diag_error(cx->d, cx->path, v->line, v->col,
+				   "'%s' must be a single line of text without control characters",
+				   field);
+			return NULL;
+		}
+		chars += (*u & 0xC0) != 0x80;
+	}
+	if (chars > MF_MAX_TITLE) {
+		diag_error(cx->d, cx->path, v->line, v->col,
+			   "'%s' is %zu characters long; at most %d", field, chars, MF_MAX_TITLE);
+		return NULL;
+	}
+	return s;
+}
+
+static const char *mf_dump(struct arena *a, const json_t *j)
+{
+	char *text = json_dumps(j, JSON_COMPACT);
+	if (!text) {
+		fputs("skillc: out of memory\n", stderr);
+		abort();
+	}
+	const char *out = arena_strdup(a, text);
+	free(text);
+	return out;
+}
+
+/*
+ * MCP tool annotations, kept in the fixed order of the MCP specification;
+ * *title gets the annotation title. NULL when none was well-formed.
+ */
+static const char *mf_annotations(struct mf_ctx *cx, const struct yml_node *v, const char **title)
+{
+	static const char *const keys[] = {"title", "readOnlyHint", "destructiveHint",
+					   "idempotentHint", "openWorldHint"};
+	enum { N = sizeof keys / sizeof keys[0] };
+	if (v->kind != YML_MAP) {
+		diag_error(cx->d, cx->path, v->line, v->col, "'annotations' must be a mapping, not a %s",
+			   yml_kind_name(v));
+		return NULL;
+	}
+	const char *text = NULL;
+	bool set[N] = {false}, hint[N] = {false};
+	for (size_t i = 0; i + 1 < v->n_items; i += 2) {
+		const struct yml_node *k = v->items[i], *x = v->items[i + 1];
+		size_t j = 0;
+		while (j < N && !mf_key(k, keys[j]))
+			j++;
+		if (j == N) {
+			diag_warning(cx->d, cx->path, k->line, k->col,
+				     "unknown key '%s' in 'annotations'; known keys are 'title', "
+				     "'readOnlyHint', 'destructiveHint', 'idempotentHint' and "
+				     "'openWorldHint'",
+				     k->kind == YML_SCALAR ? mf_show(cx->a, k->text, k->len)
+							   : yml_kind_name(k));
+		} else if (j == 0) {
+			text = mf_title(cx, keys[0], x);
+			set[0] = text != NULL;
+		} else {
+			set[j] = mf_bool(cx, keys[j], x, &hint[j]) == 0;
+		}
+	}
+	json_t *o = json_object();
+	for (size_t j = 0; j < N; j++) {
+		if (set[j])
+			json_object_set_new(o, keys[j], j ? json_boolean(hint[j]) : json_string(text));
+	}
+	const char *out = json_object_size(o) ? mf_dump(cx->a, o) : NULL;
+	json_decref(o);
+	*title = text;
+	return out;
+}
+
+/*
+ * The node a JSON Pointer from jsv leads to in the YAML the schema came
+ * from: the key for a mapping member, the item for a list entry; as far as
+ * it can follow (shown names may be shortened).
+ */
+static const struct yml_node *mf_locate(const struct yml_node *n, const char *ptr)
+{
+	const struct yml_node *at = n;
+	char seg[256];
+	while (n && *ptr == '/') {
+		size_t k = 0;
+		for (ptr++; *ptr && *ptr != '/'; ptr++) {
+			char c = *ptr;
+			if (c == '~' && (ptr[1] == '0' || ptr[1] == '1'))
+				c = *++ptr == '0' ? '~' : '/';
+			if (k + 1 < sizeof seg)
+				seg[k++] = c;
+		}
+		seg[k] = '\0';
+		const struct yml_node *next = NULL;
+		if (n->kind == YML_MAP) {
+			for (size_t i = 0; i + 1 < n->n_items && !next; i += 2) {
+				const struct yml_node *key = n->items[i];
+				if (key->kind == YML_SCALAR && key->len == k && !memcmp(key->text, seg, k)) {
+					at = key;
+					next = n->items[i + 1];
+				}
+			}
+		} else if (n->kind == YML_SEQ) {
+			char *end;
+			unsigned long idx = strtoul(seg, &end, 10);
+			if (k && !*end && seg[0] != '-' && idx < n->n_items)
+				at = next = n->items[idx];
+		}
+		n = next;
+	}
+	return at;
+}
+
+/*
+ * The JSON Schema of a tool's result, as compact JSON text: the YAML as JSON
+ * (keys in the order written), inside the subset the runtime checks (jsv),
+ * with `type: object` at its root as MCP requires of structured content.
+ */
+static const char *mf_output_schema(struct mf_ctx *cx, const struct yml_node *v)
+{
+	if (v->kind != YML_MAP) {
+		diag_error(cx->d, cx->path, v->line, v->col,
+			   "'output_schema' must be a mapping (a JSON Schema), not a %s",
+			   yml_kind_name(v));
+		return NULL;
+	}
+	json_error_t je;
+	json_t *j = json_loads(mf_scalar_json(cx->a, v), JSON_REJECT_DUPLICATES, &je);
+	if (!j) {
+		diag_error(cx->d, cx->path, v->line, v->col, "'output_schema' is not valid JSON: %s",
+			   je.text);
+		return NULL;
+	}
+	const char *out = NULL;
+	char ptr[512], msg[1024];
+	const json_t *type = json_object_get(j, "type");
+	if (jsv_supported_at(j, ptr, sizeof ptr, msg, sizeof msg) != 0) {
+		const struct yml_node *at = mf_locate(v, ptr);
+		diag_error(cx->d, cx->path, at->line, at->col, "'output_schema' at '%s': %s", ptr, msg);
+	} else if (!json_is_string(type) || strcmp(json_string_value(type), "object") != 0) {
+		const struct yml_node *at = type ? mf_locate(v, "/type") : v;
+		diag_error(cx->d, cx->path, at->line, at->col,
+			   "'output_schema' must have 'type: object' at its root; MCP clients accept "
+			   "only objects as structured results");
+	} else {
+		out = mf_dump(cx->a, j);
+	}
+	json_decref(j);
+	return out;
+}
+
 static void mf_param(struct mf_ctx *cx, struct mf_tool *t, const struct yml_node *pn)
 {
 	static const char *const passes[] = {"value", "switch", "repeat", "nargs", NULL};
@@ -523,6 +693,12 @@ static void mf_entry(struct mf_ctx *cx, struct mf_manifest *m, const struct yml_
 			t.has_timeout = mf_timeout(cx, v, &t.timeout_ms) == 0;
 		} else if (mf_key(k, "output_cap")) {
 			t.has_cap = mf_output_cap(cx, v, &t.output_cap) == 0;
+		} else if (mf_key(k, "title")) {
+			t.title = mf_title(cx, "title", v);
+		} else if (mf_key(k, "annotations")) {
+			t.annotations = mf_annotations(cx, v, &t.ann_title);
+		} else if (mf_key(k, "output_schema")) {
+			t.output_schema = mf_output_schema(cx, v);
 		} else if (mf_key(k, "parameters")) {
 			if (v->kind != YML_SEQ) {
 				diag_error(cx->d, cx->path, v->line, v->col,
@@ -809,6 +985,13 @@ int mf_apply(struct arena *a, struct diag *d, const struct mf_manifest *m, struc
 			t->output_cap = e->output_cap;
 		if (e->has_params)
 			mf_apply_params(a, e, t);
+		/* A title given only in the annotations is the tool's title too. */
+		if (e->title || e->ann_title)
+			t->title = e->title ? e->title : e->ann_title;
+		if (e->output_schema)
+			t->output_schema = e->output_schema;
+		if (e->annotations)
+			t->annotations = e->annotations;
 	}
 	free(idx);
 	return errors;

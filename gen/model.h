@@ -49,6 +49,9 @@ struct sk_tool {
 	uint32_t timeout_ms;     /* 0: runtime default */
 	uint32_t output_cap;     /* 0: runtime default */
 	bool is_library;         /* a module with neither main nor __main__ guard */
+	const char *title;         /* human-readable name; NULL: made from the name */
+	const char *output_schema; /* compact JSON Schema text of the result object; NULL: none */
+	const char *annotations;   /* compact JSON text of the MCP tool annotations; NULL: none */
 	enum sk_origin description_from, params_from, args_from;
 	struct sk_param *params;
 	size_t n_params, cap_params;

@@ -170,6 +170,9 @@ static void render_layout(struct render_ctx *r)
 			ot->script = pool_str(p, t->script);
 			ot->interpreter = pool_str(p, t->interpreter);
 			ot->schema = pool_json(p, schema_tool(t));
+			ot->title = pool_str(p, schema_tool_title(a, t));
+			ot->output_schema = pool_str(p, t->output_schema);
+			ot->mcp_json = pool_json(p, schema_mcp_tool(a, s, t));
 			ot->skill = (uint32_t)i;
 			ot->param_first = (uint32_t)pi;
 			ot->param_count = (uint32_t)t->n_params;
@@ -384,7 +387,8 @@ static void slot_tools(struct render_ctx *r, struct emit *e)
 {
 	static const char *const args[] = {"SKC_ARGS_FLAGS", "SKC_ARGS_ARGV", "SKC_ARGS_JSON"};
 	if (!r->n_tools)
-		emit(e, "{{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, 0, 0, 0},");
+		emit(e, "{{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, "
+			"0, 0, 0, 0, 0, 0},");
 	for (size_t i = 0; i < r->n_tools; i++) {
 		const struct skc_tool *t = &r->tools[i];
 		emit(e, "[SKC_TOOL_%s] = {", r->tool_ids[i]);
@@ -395,6 +399,9 @@ static void slot_tools(struct render_ctx *r, struct emit *e)
 		render_slice(e, "script", t->script);
 		render_slice(e, "interpreter", t->interpreter);
 		render_slice(e, "schema", t->schema);
+		render_slice(e, "title", t->title);
+		render_slice(e, "output_schema", t->output_schema);
+		render_slice(e, "mcp_json", t->mcp_json);
 		emit(e, ".skill = SKC_SKILL_%s,", r->skill_ids[t->skill]);
 		emit(e, ".param_first = %u,", (unsigned)t->param_first);
 		emit(e, ".param_count = %u,", (unsigned)t->param_count);

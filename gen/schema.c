@@ -1,5 +1,6 @@
 #include "schema.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "arena.h"
@@ -71,6 +72,49 @@ const char *schema_tool_description(struct arena *a, const struct sk_skill *s,
 	return arena_printf(a, "Run %s of the %s skill.", t->script, s->name);
 }
 
+const char *schema_tool_title(struct arena *a, const struct sk_tool *t)
+{
+	if (t->title && t->title[0])
+		return t->title;
+	const char *name = t->name ? t->name : "";
+	char *out = arena_alloc(a, strlen(name) + 1), *w = out;
+	for (const char *p = name; *p; p++) {
+		bool gap = *p == '_' || *p == '-';
+		if (!gap)
+			*w++ = *p;
+		else if (w > out && w[-1] != ' ')
+			*w++ = ' ';
+	}
+	if (w > out && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	if (!*out)
+		return name[0] ? name : "Tool";
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
+	return out;
+}
+
+/* Declared JSON text, parsed back; NULL when absent (or, never expected, not JSON). */
+static json_t *schema_declared(const char *text)
+{
+	return text ? schema_json_value(text) : NULL;
+}
+
+json_t *schema_mcp_tool(struct arena *a, const struct sk_skill *s, const struct sk_tool *t)
+{
+	json_t *o = json_object(), *v;
+	json_object_set_new(o, "name", json_string(t->wire_name));
+	json_object_set_new(o, "title", json_string(schema_tool_title(a, t)));
+	json_object_set_new(o, "description", json_string(schema_tool_description(a, s, t)));
+	json_object_set_new(o, "inputSchema", schema_tool(t));
+	if ((v = schema_declared(t->output_schema)))
+		json_object_set_new(o, "outputSchema", v);
+	if ((v = schema_declared(t->annotations)))
+		json_object_set_new(o, "annotations", v);
+	return o;
+}
+
 json_t *schema_list(struct arena *a, const struct sk_model *m)
 {
 	json_t *doc = json_object(), *skills = json_array();
@@ -117,6 +161,7 @@ json_t *schema_dump(struct arena *a, const struct sk_model *m)
 			json_object_set_new(jt, "args", json_string(schema_args[t->args]));
 			json_object_set_new(jt, "description",
 					    json_string(schema_tool_description(a, s, t)));
+			json_object_set_new(jt, "title", json_string(schema_tool_title(a, t)));
 			if (t->timeout_ms)
 				json_object_set_new(jt, "timeout_ms", json_integer(t->timeout_ms));
 			for (size_t k = 0; k < t->n_params; k++) {
@@ -128,6 +173,11 @@ json_t *schema_dump(struct arena *a, const struct sk_model *m)
 			}
 			json_object_set_new(jt, "pass", pass);
 			json_object_set_new(jt, "inputSchema", schema_tool(t));
+			json_t *v;
+			if ((v = schema_declared(t->output_schema)))
+				json_object_set_new(jt, "outputSchema", v);
+			if ((v = schema_declared(t->annotations)))
+				json_object_set_new(jt, "annotations", v);
 			json_array_append_new(tools, jt);
 		}
 		json_object_set_new(js, "tools", tools);

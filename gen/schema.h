@@ -18,6 +18,20 @@ json_t *schema_tool(const struct sk_tool *t);
 const char *schema_tool_description(struct arena *a, const struct sk_skill *s,
 				    const struct sk_tool *t);
 
+/*
+ * The human-readable name of a tool: its own, else its local name with '_'
+ * and '-' as single spaces and the first letter upper-cased
+ * ("extract_text" gives "Extract text"). Never empty.
+ */
+const char *schema_tool_title(struct arena *a, const struct sk_tool *t);
+
+/*
+ * The tool's MCP tools/list entry (new reference), keys in this order:
+ * name (the wire name), title, description, inputSchema, then outputSchema
+ * and annotations when the tool declares them.
+ */
+json_t *schema_mcp_tool(struct arena *a, const struct sk_skill *s, const struct sk_tool *t);
+
 /* {"agent":..., "skills":[{"name","description","tools":[{"name","description"}]}]} */
 json_t *schema_list(struct arena *a, const struct sk_model *m);
 

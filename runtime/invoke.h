@@ -36,6 +36,23 @@ struct inv_opts {
 enum inv_status inv_run(const struct skc_table *t, const struct skc_tool *tool, json_t *args,
 			const struct inv_opts *o, struct rx_result *res, char *err, size_t errn);
 
+/*
+ * The same call for an event loop: inv_start returns INV_OK with *out set to a
+ * running call (drive call->proc with rx_pollfds/rx_step, or rx_kill it), or
+ * another status with err set and *out NULL. inv_finish reaps the process,
+ * fills res, gives the verdict (err as for inv_run) and frees the call.
+ */
+struct inv_call {
+	struct rx_proc *proc;
+	uint32_t timeout_ms; /* in effect for this call */
+	char *stdin_data;    /* owned: rx needs it until the process is finished */
+	char program[256];   /* argv[0], for messages */
+};
+
+enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool, json_t *args,
+			  const struct inv_opts *o, struct inv_call **out, char *err, size_t errn);
+enum inv_status inv_finish(struct inv_call *c, struct rx_result *res, char *err, size_t errn);
+
 /* The interpreter's words (at most max-1, NULL-terminated) in buf; 0 words: run the script. */
 size_t inv_interpreter(const struct skc_table *t, const struct skc_tool *tool, char *buf,
 		       size_t bufn, const char **words, size_t max);

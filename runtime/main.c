@@ -19,6 +19,8 @@
 #include "cache.h"
 #include "exec.h"
 #include "invoke.h"
+#include "mcp.h"
+#include "serve.h"
 #include "skc_abi.h"
 #include "table.h"
 
@@ -43,11 +45,30 @@ static const char usage[] =
 	"                                run a tool; its output goes to stdout\n"
 	"  version [--json]              build id, table ABI version, digest of the skills\n"
 	"  doctor [--json]               check interpreters and the extraction cache\n"
+	"  mcp [--scoped] [--jobs N] [--queue N] [--page-size N]\n"
+	"                                serve the tools, prompts and files to an MCP client\n"
+	"                                on stdin/stdout (see '%s mcp --help')\n"
 	"  help                          show this help\n"
 	"\n"
 	"exit status of call: 0 success, 1 the tool failed, 2 bad usage or arguments,\n"
 	"3 unknown tool, 4 the tool timed out, 5 the tool could not be started;\n"
 	"70 the baked table is damaged.\n";
+
+static const char mcp_usage[] =
+	"usage: %s mcp [--scoped] [--jobs N] [--queue N] [--page-size N]\n"
+	"\n"
+	"Serve this agent's skills to an MCP client over stdin/stdout (newline-delimited\n"
+	"JSON-RPC 2.0). Protocol versions 2025-11-25, 2025-06-18, 2025-03-26 and\n"
+	"2024-11-05 (initialize handshake), and 2026-07-28 (version in each request's\n"
+	"params._meta). Logs go to stderr; stdout carries protocol messages only.\n"
+	"\n"
+	"  --scoped        list only the builtin tools at first; activate_skill adds a\n"
+	"                  skill's tools (notifications/tools/list_changed)\n"
+	"  --jobs N        tool processes run at once (default %d)\n"
+	"  --queue N       calls that may wait for a free slot (default %d)\n"
+	"  --page-size N   tools, prompts and resources per list page (default %d)\n"
+	"\n"
+	"The server exits on EOF, SIGTERM or SIGINT, killing running tools.\n";
 
 static const char *prog = "agent";
 
@@ -448,6 +469,51 @@ static int cmd_doctor(const struct skc_table *t, int json)
 	return ok ? CLI_OK : CLI_TOOL_FAILED;
 }
 
+/* ---- mcp ---- */
+
+static int cli_count(const char *opt, const char *s, unsigned max, unsigned *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = s ? strtoul(s, &end, 10) : 0;
+	if (!s || !*s || *end || errno || v < 1 || v > max || s[0] == '-') {
+		cli_error("%s wants a whole number from 1 to %u, not '%s'", opt, max, s ? s : "");
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int cmd_mcp(const struct skc_table *t, int argc, char **argv)
+{
+	struct mcp_opts o = {0};
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			printf(mcp_usage, prog, MCP_DEFAULT_JOBS, MCP_DEFAULT_QUEUE, MCP_DEFAULT_PAGE);
+			return CLI_OK;
+		} else if (!strcmp(a, "--scoped")) {
+			o.scoped = true;
+		} else if (!strcmp(a, "--jobs")) {
+			if (cli_count(a, v, 1024, &o.jobs))
+				return CLI_USAGE;
+			i++;
+		} else if (!strcmp(a, "--queue")) {
+			if (cli_count(a, v, 1u << 20, &o.queue))
+				return CLI_USAGE;
+			i++;
+		} else if (!strcmp(a, "--page-size")) {
+			if (cli_count(a, v, 1u << 20, &o.page_size))
+				return CLI_USAGE;
+			i++;
+		} else {
+			cli_error("unexpected argument '%s' for mcp (see '%s mcp --help')", a, prog);
+			return CLI_USAGE;
+		}
+	}
+	return srv_run(t, &o, 0, 1) == 0 ? CLI_OK : CLI_TOOL_FAILED;
+}
+
 static int has_flag(int argc, char **argv, const char *flag)
 {
 	for (int i = 0; i < argc; i++)
@@ -490,7 +556,7 @@ int main(int argc, char **argv)
 	/* A closed stdout must give an error, not kill us silently. */
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
-		fprintf(stderr, usage, prog);
+		fprintf(stderr, usage, prog, prog);
 		return CLI_USAGE;
 	}
 	const char *cmd = argv[1];
@@ -498,7 +564,7 @@ int main(int argc, char **argv)
 	char **rest = argv + 2;
 	int rc;
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-		printf(usage, prog);
+		printf(usage, prog, prog);
 		rc = CLI_OK;
 	} else if (!strcmp(cmd, "list")) {
 		rc = only_json(cmd, n, rest, 0) ? cmd_list(t, has_flag(n, rest, "--json")) : CLI_USAGE;
@@ -514,6 +580,8 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		rc = only_json(cmd, n, rest, 0) ? cmd_version(t, has_flag(n, rest, "--json"))
 						: CLI_USAGE;
+	} else if (!strcmp(cmd, "mcp")) {
+		rc = cmd_mcp(t, n, rest);
 	} else if (!strcmp(cmd, "doctor")) {
 		rc = only_json(cmd, n, rest, 0) ? cmd_doctor(t, has_flag(n, rest, "--json"))
 						: CLI_USAGE;

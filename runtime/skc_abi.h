@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SKC_ABI_VERSION 1
+#define SKC_ABI_VERSION 2
 #define SKC_MAGIC 0x31434b53u /* "SKC1" little-endian */
 
 /* Parameter types, as in JSON Schema. */
@@ -66,6 +66,11 @@ struct skc_tool {
 	struct skc_slice script;      /* relative to the skill directory */
 	struct skc_slice interpreter; /* argv words, space-separated; len 0: exec the script */
 	struct skc_slice schema;      /* JSON Schema text of the input object */
+	struct skc_slice title;       /* human-readable name; never empty */
+	struct skc_slice output_schema; /* JSON Schema text of the result object; len 0: none */
+	struct skc_slice mcp_json;    /* this tool's MCP tools/list entry, one JSON object:
+					 name, title, description, inputSchema, and
+					 outputSchema and annotations when declared */
 	uint32_t skill;
 	uint32_t param_first;
 	uint32_t param_count;

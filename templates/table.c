@@ -11,7 +11,7 @@
 #include "skc_abi.h"
 
 /* ==== SLOT abi ==== */
-#define SKC_GEN_ABI_VERSION 1
+#define SKC_GEN_ABI_VERSION 2
 /* ==== END abi ==== */
 
 #if SKC_GEN_ABI_VERSION != SKC_ABI_VERSION
@@ -49,7 +49,7 @@ static const struct skc_skill skc_skills[SKC_LEN(SKC_SKILL_COUNT)] = {
 
 static const struct skc_tool skc_tools[SKC_LEN(SKC_TOOL_COUNT)] = {
 /* ==== SLOT tools ==== */
-	{{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, 0, 0, 0},
+	{{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, 0, 0, 0},
 /* ==== END tools ==== */
 };
 

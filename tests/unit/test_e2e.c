@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "skc_abi.h"
 
 static const char *agent(void)
 {
@@ -53,7 +54,7 @@ START_TEST(test_list_json)
 	static const char *const want[] = {"probe__echo_argv", "probe__echo_flags", "probe__echo_js",
 					   "probe__echo_json", "probe__env", "probe__fail",
 					   "probe__flood", "probe__reads_stdin", "probe__segv",
-					   "probe__sleepy"};
+					   "probe__sleepy", "probe__structured"};
 	ck_assert_uint_eq(json_array_size(tools), sizeof want / sizeof want[0]);
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(tools, i), "name")),
@@ -235,7 +236,7 @@ START_TEST(test_version_doctor)
 	tu_run(&r, "%s version --json", agent());
 	ck_assert_int_eq(r.status, 0);
 	json_t *doc = parse(r.out);
-	ck_assert_int_eq(json_integer_value(json_object_get(doc, "abi")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(doc, "abi")), SKC_ABI_VERSION);
 	ck_assert_uint_eq(strlen(json_string_value(json_object_get(doc, "digest"))), 64);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "agent")), "e2e");
 	json_decref(doc);

@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "manifest.h"
+#include "schema.h"
 #include "yml.h"
 #include "testutil.h"
 
@@ -238,6 +239,10 @@ START_TEST(test_default_flag)
 }
 END_TEST
 
+#define TITLE_129                                                                            \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xc3\xa9"
+
 /* Manifests that are wrong: the exact diagnostics, and what mf_apply returns. */
 static const struct {
 	const char *src;
@@ -284,6 +289,62 @@ static const struct {
 	 "m.yml:1:1: warning: manifest has no 'tools' list\n"},
 	{"tools:\n  - script: scripts/extract.py\n    parameters:\n      - name: p\n        default: {a: 1}\n", 0,
 	 "m.yml:5:18: error: 'default' must be a value or a list, not a mapping\n"},
+	/* title, annotations, output_schema */
+	{"tools:\n  - script: scripts/extract.py\n    title: [a]\n", 0,
+	 "m.yml:3:12: error: 'title' must be a string, not a list\n"},
+	{"tools:\n  - script: scripts/extract.py\n    title: ''\n", 0,
+	 "m.yml:3:12: error: 'title' is empty\n"},
+	{"tools:\n  - script: scripts/extract.py\n    title: \"two\\nlines\"\n", 0,
+	 "m.yml:3:12: error: 'title' must be a single line of text without control characters\n"},
+	{"tools:\n  - script: scripts/extract.py\n    title: |\n      block\n", 0,
+	 "m.yml:3:12: error: 'title' must be a single line of text without control characters\n"},
+	{"tools:\n  - script: scripts/extract.py\n    title: " TITLE_129 "\n", 0,
+	 "m.yml:3:12: error: 'title' is 129 characters long; at most 128\n"},
+	{"tools:\n  - script: scripts/extract.py\n    annotations: [readOnlyHint]\n", 0,
+	 "m.yml:3:18: error: 'annotations' must be a mapping, not a list\n"},
+	{"tools:\n  - script: scripts/extract.py\n    annotations:\n      readOnlyHint: maybe\n"
+	 "      destructiveHint: [true]\n      title: ''\n", 0,
+	 "m.yml:4:21: error: 'readOnlyHint' must be true or false, not 'maybe'\n"
+	 "m.yml:5:24: error: 'destructiveHint' must be true or false, not a list\n"
+	 "m.yml:6:14: error: 'title' is empty\n"},
+	{"tools:\n  - script: scripts/extract.py\n    annotations: {readonly: true, idempotentHint: yes}\n", 0,
+	 "m.yml:3:19: warning: unknown key 'readonly' in 'annotations'; known keys are 'title', "
+	 "'readOnlyHint', 'destructiveHint', 'idempotentHint' and 'openWorldHint'\n"},
+	{"tools:\n  - script: scripts/extract.py\n    output_schema: [a]\n", 0,
+	 "m.yml:3:20: error: 'output_schema' must be a mapping (a JSON Schema), not a list\n"},
+	{"tools:\n  - script: scripts/extract.py\n    output_schema: {type: array}\n", 0,
+	 "m.yml:3:21: error: 'output_schema' must have 'type: object' at its root; MCP clients accept "
+	 "only objects as structured results\n"},
+	{"tools:\n  - script: scripts/extract.py\n    output_schema:\n      properties: {}\n", 0,
+	 "m.yml:4:7: error: 'output_schema' must have 'type: object' at its root; MCP clients accept "
+	 "only objects as structured results\n"},
+	{"tools:\n  - script: scripts/extract.py\n    output_schema:\n      type: [object, 'null']\n", 0,
+	 "m.yml:4:7: error: 'output_schema' must have 'type: object' at its root; MCP clients accept "
+	 "only objects as structured results\n"},
+	{"tools:\n  - script: scripts/extract.py\n    output_schema:\n      type: object\n"
+	 "      properties:\n        name:\n          type: string\n          pattern: '^a'\n", 0,
+	 "m.yml:8:11: error: 'output_schema' at '/properties/name/pattern': unsupported keyword "
+	 "'pattern'; supported: type, properties, required, additionalProperties, items, enum, const, "
+	 "minimum, maximum, exclusiveMinimum, exclusiveMaximum, minLength, maxLength, minItems, "
+	 "maxItems; annotations (ignored): title, description, default, examples, $schema, $comment, "
+	 "format, deprecated, readOnly, writeOnly\n"},
+	{"tools:\n  - script: scripts/extract.py\n    output_schema:\n      type: object\n"
+	 "      properties:\n        tags: {type: array, items: {type: [string, nul]}}\n", 0,
+	 "m.yml:6:52: error: 'output_schema' at '/properties/tags/items/type/1': unknown type 'nul'; "
+	 "expected object, array, string, number, integer, boolean or null\n"},
+	{"tools:\n  - script: scripts/extract.py\n    output_schema:\n      type: object\n"
+	 "      required: count\n", 0,
+	 "m.yml:5:7: error: 'output_schema' at '/required': 'required' must be a list of property "
+	 "names, not string \"count\"\n"},
+	{"tools:\n  - script: scripts/extract.py\n    output_schema:\n      type: object\n"
+	 "      additionalProperties: no\n", 0,
+	 "m.yml:5:7: error: 'output_schema' at '/additionalProperties': expected a schema (an object "
+	 "or a boolean), got string \"no\"\n"},
+	{"tools:\n  - script: scripts/extract.py\n    output_schema:\n      type: object\n      type: object\n", 0,
+	 "m.yml:4:7: error: 'output_schema' is not valid JSON: duplicate object key near '\"type\"'\n"},
+	{"tools:\n  - script: scripts/extract.py\n    output_schema: {type: object, maxItems: 99999999999999999999}\n", 0,
+	 "m.yml:3:20: error: 'output_schema' is not valid JSON: too big integer near "
+	 "'99999999999999999999'\n"},
 };
 
 START_TEST(test_bad)
@@ -296,6 +357,117 @@ START_TEST(test_bad)
 	ck_assert_int_eq(mf_apply(&c.a, &c.d, m, &c.sk, false), bad[_i].apply);
 	ck_assert_str_eq(tu_cap_text(&c), bad[_i].diag);
 	tu_cap_close(&c);
+}
+END_TEST
+
+/* title, annotations and output_schema: what they become, from YAML and from JSON. */
+static const char meta_yaml[] =
+	"tools:\n"
+	"  - script: scripts/extract.py\n"
+	"    title: Extract the text \u00e9\n"
+	"    annotations:\n"
+	"      openWorldHint: false\n"
+	"      readOnlyHint: yes\n"
+	"      title: Ignored for the tool title\n"
+	"      idempotentHint: true\n"
+	"      destructiveHint: off\n"
+	"    output_schema:\n"
+	"      type: object\n"
+	"      description: \"two\\nlines\"\n"
+	"      properties:\n"
+	"        pages: {type: integer, minimum: 1, maximum: 1e3}\n"
+	"        text: {type: [string, 'null'], maxLength: 100}\n"
+	"        words:\n"
+	"          type: array\n"
+	"          items: {enum: [a, 1, true, ~]}\n"
+	"      required: [text]\n"
+	"      additionalProperties: false\n"
+	"  - script: scripts/helper.py\n"
+	"    annotations: {title: From the annotations}\n";
+
+static const char meta_json[] =
+	"{\"tools\": [{\"script\": \"scripts/extract.py\", \"title\": \"Extract the text \\u00e9\",\n"
+	" \"annotations\": {\"openWorldHint\": false, \"readOnlyHint\": true,\n"
+	"  \"title\": \"Ignored for the tool title\", \"idempotentHint\": true, \"destructiveHint\": false},\n"
+	" \"output_schema\": {\"type\": \"object\", \"description\": \"two\\nlines\",\n"
+	"  \"properties\": {\"pages\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 1e3},\n"
+	"   \"text\": {\"type\": [\"string\", \"null\"], \"maxLength\": 100},\n"
+	"   \"words\": {\"type\": \"array\", \"items\": {\"enum\": [\"a\", 1, true, null]}}},\n"
+	"  \"required\": [\"text\"], \"additionalProperties\": false}},\n"
+	" {\"script\": \"scripts/helper.py\", \"annotations\": {\"title\": \"From the annotations\"}}]}\n";
+
+START_TEST(test_mcp_meta)
+{
+	const char *srcs[] = {meta_yaml, meta_json};
+	for (int i = 0; i < 2; i++) {
+		struct tu_cap c;
+		tu_cap_open(&c);
+		make_skill(&c);
+		struct mf_manifest *m = mf_parse(&c.a, &c.d, "m.yml", srcs[i], strlen(srcs[i]));
+		ck_assert_ptr_nonnull(m);
+		ck_assert_int_eq(mf_apply(&c.a, &c.d, m, &c.sk, false), 0);
+		ck_assert_str_eq(tu_cap_text(&c), "");
+		const struct sk_tool *t = &c.sk.tools[0];
+		ck_assert_str_eq(t->title, "Extract the text \u00e9");
+		/* The MCP order, not the order written. */
+		ck_assert_str_eq(t->annotations,
+				 "{\"title\":\"Ignored for the tool title\",\"readOnlyHint\":true,"
+				 "\"destructiveHint\":false,\"idempotentHint\":true,\"openWorldHint\":false}");
+		/* The order written, compact, one line. */
+		ck_assert_str_eq(t->output_schema,
+				 "{\"type\":\"object\",\"description\":\"two\\nlines\",\"properties\":"
+				 "{\"pages\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":1000.0},"
+				 "\"text\":{\"type\":[\"string\",\"null\"],\"maxLength\":100},"
+				 "\"words\":{\"type\":\"array\",\"items\":{\"enum\":[\"a\",1,true,null]}}},"
+				 "\"required\":[\"text\"],\"additionalProperties\":false}");
+		/* Only the annotations give a title: it is the tool's title too. */
+		t = &c.sk.tools[1];
+		ck_assert_str_eq(t->title, "From the annotations");
+		ck_assert_str_eq(t->annotations, "{\"title\":\"From the annotations\"}");
+		ck_assert_ptr_null(t->output_schema);
+		tu_cap_close(&c);
+	}
+}
+END_TEST
+
+/* Default titles, and the MCP entry a tool gets. */
+START_TEST(test_title)
+{
+	static const struct {
+		const char *name, *title;
+	} t[] = {
+		{"extract_text", "Extract text"}, {"disk-usage", "Disk usage"}, {"x", "X"},
+		{"__init__", "Init"},		  {"a__b--c", "A b c"},	     {"_", "_"},
+		{"9lives", "9lives"},		  {"Already", "Already"},    {"\u00e9t\u00e9", "\u00e9t\u00e9"},
+	};
+	struct arena a;
+	arena_init(&a);
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct sk_tool tool = {.name = t[i].name};
+		ck_assert_str_eq(schema_tool_title(&a, &tool), t[i].title);
+		tool.title = "Given";
+		ck_assert_str_eq(schema_tool_title(&a, &tool), "Given");
+	}
+	struct sk_skill sk = {.name = "s"};
+	struct sk_tool tool = {.name = "do_it", .wire_name = "s__do_it", .script = "scripts/do_it.py"};
+	json_t *j = schema_mcp_tool(&a, &sk, &tool);
+	char *text = json_dumps(j, JSON_COMPACT);
+	ck_assert_str_eq(text, "{\"name\":\"s__do_it\",\"title\":\"Do it\",\"description\":\"Run "
+			       "scripts/do_it.py of the s skill.\",\"inputSchema\":{\"type\":\"object\","
+			       "\"additionalProperties\":false}}");
+	free(text);
+	json_decref(j);
+	tool.description = "Do it.";
+	tool.output_schema = "{\"type\":\"object\"}";
+	tool.annotations = "{\"readOnlyHint\":true}";
+	j = schema_mcp_tool(&a, &sk, &tool);
+	text = json_dumps(j, JSON_COMPACT);
+	ck_assert_str_eq(text, "{\"name\":\"s__do_it\",\"title\":\"Do it\",\"description\":\"Do it.\","
+			       "\"inputSchema\":{\"type\":\"object\",\"additionalProperties\":false},"
+			       "\"outputSchema\":{\"type\":\"object\"},\"annotations\":{\"readOnlyHint\":true}}");
+	free(text);
+	json_decref(j);
+	arena_release(&a);
 }
 END_TEST
 
@@ -418,6 +590,8 @@ Suite *suite_manifest(void)
 	tcase_add_test(tc, test_scripts_dir);
 	tcase_add_test(tc, test_default_flag);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof bad / sizeof bad[0]);
+	tcase_add_test(tc, test_mcp_meta);
+	tcase_add_test(tc, test_title);
 	tcase_add_test(tc, test_syntax);
 	tcase_add_loop_test(tc, test_timeout, 0, sizeof timeouts / sizeof timeouts[0]);
 	tcase_add_test(tc, test_types);

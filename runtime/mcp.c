@@ -1,0 +1,1628 @@
+/*
+ * mcp.c - the MCP protocol engine: message validation, dispatch, the
+ * builtins, and tool calls run as processes with a concurrency limit.
+ *
+ * Replies are whole lines appended to one output buffer; the I/O loop
+ * (serve.c) writes it out. Precomputed JSON from the table (each tool's
+ * tools/list entry) is spliced into replies verbatim.
+ */
+#include "mcp.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "args.h"
+#include "invoke.h"
+#include "jsv.h"
+#include "table.h"
+
+/* ---- protocol constants ---- */
+
+#define MCP_MODERN "2026-07-28"
+#define META_VERSION "io.modelcontextprotocol/protocolVersion"
+#define META_CAPS "io.modelcontextprotocol/clientCapabilities"
+#define META_LOG "io.modelcontextprotocol/logLevel"
+#define META_SERVER "io.modelcontextprotocol/serverInfo"
+
+/* Handshake versions, newest first: the first is the answer to an unknown one. */
+static const char *const mcp_versions[] = {"2025-11-25", "2025-06-18", "2025-03-26",
+					   "2024-11-05"};
+enum { N_VERSIONS = sizeof mcp_versions / sizeof mcp_versions[0] };
+
+enum mcp_code {
+	E_PARSE = -32700,
+	E_REQUEST = -32600,
+	E_METHOD = -32601,
+	E_PARAMS = -32602,
+	E_INTERNAL = -32603,
+	E_NO_RESOURCE = -32002,   /* handshake style; the stateless style uses -32602 */
+	E_VERSION = -32022
+};
+
+static const char *const log_levels[] = {"debug",	"info",	 "notice", "warning",
+					 "error",	"critical", "alert",	"emergency"};
+enum { LOG_DEBUG, LOG_INFO, LOG_NOTICE, LOG_WARNING, LOG_ERROR, N_LEVELS = 8, LOG_OFF = 99 };
+
+/* ---- state ---- */
+
+struct mcp_buf {
+	char *p;
+	size_t head, len, cap; /* bytes [head, len) are pending */
+	bool failed;           /* out of memory: output was dropped */
+};
+
+/* One request as received, checked for shape. */
+struct mcp_req {
+	json_t *id;       /* NULL for a notification */
+	const char *method;
+	json_t *params;   /* an object, or NULL */
+	bool modern;      /* stateless style */
+	int log_level;    /* stateless: from _meta; LOG_OFF: none */
+	json_t *progress; /* _meta.progressToken, or NULL */
+};
+
+struct mcp_job {
+	struct mcp_job *next, *prev;
+	json_t *id, *progress, *args;
+	const struct skc_tool *tool;
+	struct inv_call *call; /* NULL while queued */
+	bool modern, cancelled;
+	int log_level;
+	uint64_t started_ms, next_progress_ms;
+	unsigned progress_n;
+};
+
+struct mcp_list {
+	struct mcp_job *head, *tail;
+	unsigned n;
+};
+
+struct mcp {
+	const struct skc_table *t;
+	struct mcp_opts o;
+	struct mcp_buf out;
+	bool initialized;
+	int log_level; /* handshake style: from logging/setLevel */
+	bool *active;  /* per skill, --scoped */
+	json_t **out_schemas; /* per tool, parsed on first use */
+	struct mcp_list queued, running;
+	char build[17];
+	json_t *server_info;
+};
+
+/* ---- small helpers ---- */
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void buf_put(struct mcp_buf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n > b->cap) {
+		if (b->head) { /* reuse consumed space before growing */
+			memmove(b->p, b->p + b->head, b->len - b->head);
+			b->len -= b->head;
+			b->head = 0;
+		}
+		if (b->len + n > b->cap) {
+			size_t cap = b->cap ? b->cap : 1 << 16;
+			while (cap < b->len + n)
+				cap *= 2;
+			char *p = realloc(b->p, cap);
+			if (!p) {
+				b->failed = true;
+				return;
+			}
+			b->p = p;
+			b->cap = cap;
+		}
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void buf_str(struct mcp_buf *b, const char *s)
+{
+	buf_put(b, s, strlen(s));
+}
+
+static int buf_dump_cb(const char *s, size_t n, void *data)
+{
+	buf_put(data, s, n);
+	return 0;
+}
+
+static void buf_json(struct mcp_buf *b, const json_t *v)
+{
+	json_dump_callback(v, buf_dump_cb, b, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, min = 0x10000;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	unsigned cp = c & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* A JSON string of bytes that may not be UTF-8: bad bytes become U+FFFD. */
+static json_t *text_json(const char *s, size_t n)
+{
+	json_t *j = json_stringn(s, n);
+	if (j)
+		return j;
+	size_t cap = n * 3 + 1, k = 0;
+	char *fixed = malloc(cap);
+	if (!fixed)
+		return json_string("");
+	for (size_t i = 0; i < n;) {
+		size_t l = utf8_seq((const unsigned char *)s + i, n - i);
+		if (l) {
+			memcpy(fixed + k, s + i, l);
+			k += l;
+			i += l;
+		} else {
+			memcpy(fixed + k, "\xef\xbf\xbd", 3);
+			k += 3;
+			i++;
+		}
+	}
+	j = json_stringn(fixed, k);
+	free(fixed);
+	return j ? j : json_string("");
+}
+
+/* Text a client can show as is: UTF-8, no NUL, few control characters. */
+static bool is_text(const unsigned char *s, size_t n)
+{
+	size_t ctl = 0;
+	for (size_t i = 0; i < n;) {
+		if (s[i] == 0)
+			return false;
+		if (s[i] < 0x20 && s[i] != '\n' && s[i] != '\r' && s[i] != '\t' && s[i] != '\f')
+			ctl++;
+		size_t l = utf8_seq(s + i, n - i);
+		if (!l)
+			return false;
+		i += l;
+	}
+	return ctl * 100 <= n;
+}
+
+static char *base64(const unsigned char *s, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = malloc((n + 2) / 3 * 4 + 1), *o = out;
+	if (!out)
+		return NULL;
+	size_t i = 0;
+	for (; i + 2 < n; i += 3) {
+		uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
+		*o++ = tab[v >> 18];
+		*o++ = tab[(v >> 12) & 63];
+		*o++ = tab[(v >> 6) & 63];
+		*o++ = tab[v & 63];
+	}
+	if (i < n) {
+		uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0);
+		*o++ = tab[v >> 18];
+		*o++ = tab[(v >> 12) & 63];
+		*o++ = i + 1 < n ? tab[(v >> 6) & 63] : '=';
+		*o++ = '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+static const char *mime_type(const char *path, bool text)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{".md", "text/markdown"},	 {".markdown", "text/markdown"},
+		{".txt", "text/plain"},		 {".log", "text/plain"},
+		{".py", "text/x-python"},	 {".sh", "text/x-shellscript"},
+		{".bash", "text/x-shellscript"}, {".js", "text/javascript"},
+		{".mjs", "text/javascript"},	 {".cjs", "text/javascript"},
+		{".ts", "text/x-typescript"},	 {".json", "application/json"},
+		{".yaml", "application/yaml"},	 {".yml", "application/yaml"},
+		{".toml", "application/toml"},	 {".csv", "text/csv"},
+		{".tsv", "text/tab-separated-values"},
+		{".html", "text/html"},		 {".htm", "text/html"},
+		{".css", "text/css"},		 {".xml", "application/xml"},
+		{".svg", "image/svg+xml"},	 {".png", "image/png"},
+		{".jpg", "image/jpeg"},		 {".jpeg", "image/jpeg"},
+		{".gif", "image/gif"},		 {".webp", "image/webp"},
+		{".pdf", "application/pdf"},	 {".zip", "application/zip"},
+		{".gz", "application/gzip"},	 {".wasm", "application/wasm"},
+	};
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(slash ? slash : path, '.');
+	if (dot)
+		for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+			if (!strcasecmp(dot, types[i].ext))
+				return types[i].type;
+	return text ? "text/plain" : "application/octet-stream";
+}
+
+/* skill://<skill>/<path>, the path percent-encoded but for '/'. */
+static void resource_uri(char *buf, size_t n, const char *skill, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t k = (size_t)snprintf(buf, n, "skill://%s/", skill);
+	for (const unsigned char *p = (const unsigned char *)path; *p && k + 4 < n; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~/", *p)) {
+			buf[k++] = (char)*p;
+		} else {
+			buf[k++] = '%';
+			buf[k++] = hex[*p >> 4];
+			buf[k++] = hex[*p & 15];
+		}
+	}
+	buf[k < n ? k : n - 1] = '\0';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* ---- replies ---- */
+
+static void put_id(struct mcp *m, const json_t *id)
+{
+	if (json_is_integer(id)) {
+		char num[32];
+		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(id));
+		buf_str(&m->out, num);
+	} else if (id) {
+		buf_json(&m->out, id);
+	} else {
+		buf_str(&m->out, "null");
+	}
+}
+
+static void reply_error_data(struct mcp *m, const json_t *id, int code, json_t *data,
+			     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void reply_error_data(struct mcp *m, const json_t *id, int code, json_t *data,
+			     const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	json_t *err = json_object();
+	json_object_set_new(err, "code", json_integer(code));
+	json_object_set_new(err, "message", text_json(msg, strlen(msg)));
+	if (data)
+		json_object_set_new(err, "data", data);
+	buf_str(&m->out, "{\"jsonrpc\":\"2.0\",\"id\":");
+	put_id(m, id);
+	buf_str(&m->out, ",\"error\":");
+	buf_json(&m->out, err);
+	buf_str(&m->out, "}\n");
+	json_decref(err);
+}
+
+#define reply_error(m, id, code, ...) reply_error_data(m, id, code, NULL, __VA_ARGS__)
+
+/* The members every stateless-style result carries. */
+static void add_modern(struct mcp *m, json_t *result)
+{
+	json_object_set_new(result, "resultType", json_string("complete"));
+	json_t *meta = json_object();
+	json_object_set(meta, META_SERVER, m->server_info);
+	json_object_set_new(result, "_meta", meta);
+}
+
+/* Send a result object (reference stolen). */
+static void reply(struct mcp *m, const json_t *id, bool modern, json_t *result)
+{
+	if (modern)
+		add_modern(m, result);
+	buf_str(&m->out, "{\"jsonrpc\":\"2.0\",\"id\":");
+	put_id(m, id);
+	buf_str(&m->out, ",\"result\":");
+	buf_json(&m->out, result);
+	buf_str(&m->out, "}\n");
+	json_decref(result);
+}
+
+static void notify(struct mcp *m, const char *method, json_t *params)
+{
+	buf_str(&m->out, "{\"jsonrpc\":\"2.0\",\"method\":\"");
+	buf_str(&m->out, method);
+	buf_str(&m->out, "\"");
+	if (params) {
+		buf_str(&m->out, ",\"params\":");
+		buf_json(&m->out, params);
+		json_decref(params);
+	}
+	buf_str(&m->out, "}\n");
+}
+
+static void log_msg(struct mcp *m, int want, int level, const char *logger, json_t *data)
+{
+	if (level < want || want == LOG_OFF) {
+		json_decref(data);
+		return;
+	}
+	json_t *p = json_object();
+	json_object_set_new(p, "level", json_string(log_levels[level]));
+	json_object_set_new(p, "logger", json_string(logger));
+	json_object_set_new(p, "data", data);
+	notify(m, "notifications/message", p);
+}
+
+static int req_log_level(const struct mcp *m, const struct mcp_req *r)
+{
+	return r->modern ? r->log_level : m->log_level;
+}
+
+/* ---- lists and cursors ---- */
+
+/* Cursors are "<kind>:<offset>"; anything else is invalid. */
+static int page_start(struct mcp *m, const struct mcp_req *r, char kind, size_t total,
+		      size_t *start)
+{
+	*start = 0;
+	json_t *c = r->params ? json_object_get(r->params, "cursor") : NULL;
+	if (!c || json_is_null(c))
+		return 0;
+	const char *s = json_string_value(c);
+	char *end;
+	if (s && s[0] == kind && s[1] == ':' && s[2] >= '0' && s[2] <= '9') {
+		errno = 0;
+		unsigned long long v = strtoull(s + 2, &end, 10);
+		if (!*end && !errno && v > 0 && v <= total) {
+			*start = (size_t)v;
+			return 0;
+		}
+	}
+	reply_error(m, r->id, E_PARAMS, "invalid cursor");
+	return -1;
+}
+
+static void put_next_cursor(struct mcp *m, char kind, size_t next, size_t total)
+{
+	if (next >= total)
+		return;
+	char c[48];
+	snprintf(c, sizeof c, ",\"nextCursor\":\"%c:%zu\"", kind, next);
+	buf_str(&m->out, c);
+}
+
+static json_t *paged(struct mcp *m, json_t *result, char kind, size_t next, size_t total,
+		     const struct mcp_req *r, bool varies)
+{
+	if (next < total) {
+		char c[32];
+		snprintf(c, sizeof c, "%c:%zu", kind, next);
+		json_object_set_new(result, "nextCursor", json_string(c));
+	}
+	if (r->modern) {
+		json_object_set_new(result, "ttlMs", json_integer(varies ? 0 : 3600000));
+		json_object_set_new(result, "cacheScope", json_string("public"));
+	}
+	(void)m;
+	return result;
+}
+
+/* ---- builtins ---- */
+
+struct mcp_builtin {
+	const char *name;
+	const char *entry; /* tools/list entry */
+	bool scoped_only;
+	json_t *(*call)(struct mcp *m, const struct mcp_req *r, json_t *args, bool *is_error);
+};
+
+static json_t *text_result(const char *text, bool is_error)
+{
+	json_t *res = json_object(), *content = json_array(), *block = json_object();
+	json_object_set_new(block, "type", json_string("text"));
+	json_object_set_new(block, "text", text_json(text, strlen(text)));
+	json_array_append_new(content, block);
+	json_object_set_new(res, "content", content);
+	if (is_error)
+		json_object_set_new(res, "isError", json_true());
+	return res;
+}
+
+/* A string argument, or NULL with a message in err. */
+static const char *arg_str(json_t *args, const char *name, char *err, size_t errn)
+{
+	json_t *v = json_object_get(args, name);
+	if (!v || json_is_null(v)) {
+		snprintf(err, errn, "missing required argument '%s'", name);
+		return NULL;
+	}
+	if (!json_is_string(v)) {
+		snprintf(err, errn, "argument '%s' must be a string", name);
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+/* Unknown argument names are errors, as the schemas say (additionalProperties). */
+static int args_only(json_t *args, const char *const *names, char *err, size_t errn)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(args, k, v) {
+		int known = 0;
+		for (const char *const *n = names; *n; n++)
+			known |= !strcmp(k, *n);
+		if (!known) {
+			snprintf(err, errn, "unknown argument '%.100s'", k);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const struct skc_skill *find_skill(struct mcp *m, const char *name, char *err, size_t errn)
+{
+	const struct skc_skill *s = tbl_skill(m->t, name);
+	if (s)
+		return s;
+	const char *near = tbl_suggest(m->t, name);
+	if (near && tbl_skill(m->t, near))
+		snprintf(err, errn, "no skill named '%.100s'; did you mean '%s'?", name, near);
+	else
+		snprintf(err, errn, "no skill named '%.100s' (list_skills shows them)", name);
+	return NULL;
+}
+
+static json_t *bi_list_skills(struct mcp *m, const struct mcp_req *r, json_t *args, bool *is_error)
+{
+	(void)r;
+	char err[256];
+	static const char *const names[] = {NULL};
+	if (args_only(args, names, err, sizeof err)) {
+		*is_error = true;
+		return text_result(err, true);
+	}
+	const struct skc_table *t = m->t;
+	json_t *list = json_array();
+	for (uint32_t i = 0; i < t->skill_count; i++) {
+		const struct skc_skill *s = &t->skills[i];
+		json_t *o = json_object(), *tools = json_array();
+		json_object_set_new(o, "name", json_string(skc_str(t, s->name)));
+		json_object_set_new(o, "description", json_string(skc_str(t, s->description)));
+		if (m->o.scoped)
+			json_object_set_new(o, "active", json_boolean(m->active[i]));
+		for (uint32_t j = 0; j < s->tool_count; j++)
+			json_array_append_new(
+				tools, json_string(skc_str(t, t->tools[s->tool_first + j].wire_name)));
+		json_object_set_new(o, "tools", tools);
+		json_array_append_new(list, o);
+	}
+	json_t *doc = json_object();
+	json_object_set_new(doc, "skills", list);
+	char *text = json_dumps(doc, JSON_INDENT(1));
+	json_decref(doc);
+	json_t *res = text_result(text ? text : "", false);
+	free(text);
+	return res;
+}
+
+static json_t *bi_activate(struct mcp *m, const struct mcp_req *r, json_t *args, bool *is_error,
+			   bool on)
+{
+	char err[512];
+	static const char *const names[] = {"name", NULL};
+	const char *name = args_only(args, names, err, sizeof err) ? NULL
+			   : arg_str(args, "name", err, sizeof err);
+	const struct skc_skill *s = name ? find_skill(m, name, err, sizeof err) : NULL;
+	if (!s) {
+		*is_error = true;
+		return text_result(err, true);
+	}
+	const struct skc_table *t = m->t;
+	size_t i = (size_t)(s - t->skills);
+	bool changed = m->active[i] != on;
+	m->active[i] = on;
+	if (changed) {
+		if (!r->modern)
+			notify(m, "notifications/tools/list_changed", NULL);
+		log_msg(m, req_log_level(m, r), LOG_INFO, "skills",
+			json_sprintf("skill '%s' %s", skc_str(t, s->name),
+				     on ? "activated" : "deactivated"));
+	}
+	if (!on) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "skill '%s' is %s; its tools are no longer listed",
+			 skc_str(t, s->name), changed ? "deactivated" : "not active");
+		return text_result(msg, false);
+	}
+	/* The body is what the model needs; the tool names tell it what it can now call. */
+	struct mcp_buf b = {0};
+	buf_put(&b, skc_str(t, s->body), s->body.len);
+	if (s->tool_count) {
+		buf_str(&b, "\n\n---\nTools now available:");
+		for (uint32_t j = 0; j < s->tool_count; j++) {
+			buf_str(&b, j ? ", " : " ");
+			buf_str(&b, skc_str(t, t->tools[s->tool_first + j].wire_name));
+		}
+		buf_str(&b, "\n");
+	}
+	json_t *res = json_object(), *content = json_array(), *block = json_object();
+	json_object_set_new(block, "type", json_string("text"));
+	json_object_set_new(block, "text", text_json(b.p ? b.p : "", b.len));
+	json_array_append_new(content, block);
+	json_object_set_new(res, "content", content);
+	free(b.p);
+	return res;
+}
+
+static json_t *bi_activate_on(struct mcp *m, const struct mcp_req *r, json_t *args, bool *is_error)
+{
+	return bi_activate(m, r, args, is_error, true);
+}
+
+static json_t *bi_activate_off(struct mcp *m, const struct mcp_req *r, json_t *args,
+			       bool *is_error)
+{
+	return bi_activate(m, r, args, is_error, false);
+}
+
+static const struct skc_file *find_file(const struct skc_table *t, const struct skc_skill *s,
+					const char *path, size_t len)
+{
+	for (uint32_t i = 0; i < s->file_count; i++) {
+		const struct skc_file *f = &t->files[s->file_first + i];
+		if (f->path.len == len && !memcmp(skc_str(t, f->path), path, len))
+			return f;
+	}
+	return NULL;
+}
+
+/* One resource's contents entry: text when it reads as text, else base64. */
+static json_t *file_contents(struct mcp *m, const struct skc_skill *s, const struct skc_file *f)
+{
+	const struct skc_table *t = m->t;
+	const unsigned char *data = t->data + f->data_off;
+	bool text = is_text(data, (size_t)f->size);
+	char uri[1024];
+	resource_uri(uri, sizeof uri, skc_str(t, s->name), skc_str(t, f->path));
+	json_t *o = json_object();
+	json_object_set_new(o, "uri", json_string(uri));
+	json_object_set_new(o, "mimeType", json_string(mime_type(skc_str(t, f->path), text)));
+	if (text) {
+		json_object_set_new(o, "text", json_stringn((const char *)data, (size_t)f->size));
+	} else {
+		char *b = base64(data, (size_t)f->size);
+		json_object_set_new(o, "blob", json_string(b ? b : ""));
+		free(b);
+	}
+	return o;
+}
+
+static json_t *bi_read_file(struct mcp *m, const struct mcp_req *r, json_t *args, bool *is_error)
+{
+	(void)r;
+	char err[512];
+	static const char *const names[] = {"skill", "path", NULL};
+	const char *skill = NULL, *path = NULL;
+	if (!args_only(args, names, err, sizeof err) &&
+	    (skill = arg_str(args, "skill", err, sizeof err)) &&
+	    (path = arg_str(args, "path", err, sizeof err))) {
+		const struct skc_skill *s = find_skill(m, skill, err, sizeof err);
+		while (path && path[0] == '.' && path[1] == '/')
+			path += 2;
+		const struct skc_file *f = s ? find_file(m->t, s, path, strlen(path)) : NULL;
+		if (f) {
+			json_t *c = file_contents(m, s, f);
+			json_t *res = json_object(), *content = json_array();
+			if (json_object_get(c, "text")) {
+				json_t *block = json_object();
+				json_object_set_new(block, "type", json_string("text"));
+				json_object_set(block, "text", json_object_get(c, "text"));
+				json_array_append_new(content, block);
+				json_decref(c);
+			} else {
+				json_t *block = json_object();
+				json_object_set_new(block, "type", json_string("resource"));
+				json_object_set_new(block, "resource", c);
+				json_array_append_new(content, block);
+			}
+			json_object_set_new(res, "content", content);
+			return res;
+		}
+		if (s) {
+			/* Name what is there, so the model can correct itself. */
+			const struct skc_table *t = m->t;
+			int k = snprintf(err, sizeof err, "skill '%s' has no file '%.100s'; it has:",
+					 skc_str(t, s->name), path);
+			for (uint32_t i = 0; i < s->file_count && k > 0 && (size_t)k < sizeof err; i++)
+				k += snprintf(err + k, sizeof err - (size_t)k, "%s %s", i ? "," : "",
+					      skc_str(t, t->files[s->file_first + i].path));
+		}
+	}
+	*is_error = true;
+	return text_result(err, true);
+}
+
+static const struct mcp_builtin builtins[] = {
+	{"list_skills",
+	 "{\"name\":\"list_skills\",\"title\":\"List skills\",\"description\":\"List the skills "
+	 "baked into this agent: name, description, tools, and whether each is active.\","
+	 "\"inputSchema\":{\"type\":\"object\",\"additionalProperties\":false},"
+	 "\"annotations\":{\"readOnlyHint\":true,\"openWorldHint\":false}}",
+	 false, bi_list_skills},
+	{"activate_skill",
+	 "{\"name\":\"activate_skill\",\"title\":\"Activate skill\",\"description\":\"Load a "
+	 "skill: returns its instructions and makes its tools available.\",\"inputSchema\":{"
+	 "\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":"
+	 "\"The skill's name, as list_skills shows it\"}},\"required\":[\"name\"],"
+	 "\"additionalProperties\":false},\"annotations\":{\"readOnlyHint\":false,"
+	 "\"destructiveHint\":false,\"idempotentHint\":true,\"openWorldHint\":false}}",
+	 true, bi_activate_on},
+	{"deactivate_skill",
+	 "{\"name\":\"deactivate_skill\",\"title\":\"Deactivate skill\",\"description\":\"Unload "
+	 "a skill: its tools are no longer listed.\",\"inputSchema\":{\"type\":\"object\","
+	 "\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"The skill's name\"}},"
+	 "\"required\":[\"name\"],\"additionalProperties\":false},\"annotations\":{"
+	 "\"readOnlyHint\":false,\"destructiveHint\":false,\"idempotentHint\":true,"
+	 "\"openWorldHint\":false}}",
+	 true, bi_activate_off},
+	{"read_skill_file",
+	 "{\"name\":\"read_skill_file\",\"title\":\"Read skill file\",\"description\":\"Read one "
+	 "file of a skill (SKILL.md, references/..., assets/..., scripts/...).\",\"inputSchema\":{"
+	 "\"type\":\"object\",\"properties\":{\"skill\":{\"type\":\"string\",\"description\":"
+	 "\"The skill's name\"},\"path\":{\"type\":\"string\",\"description\":\"The file's path "
+	 "inside the skill, e.g. references/guide.md\"}},\"required\":[\"skill\",\"path\"],"
+	 "\"additionalProperties\":false},\"annotations\":{\"readOnlyHint\":true,"
+	 "\"openWorldHint\":false}}",
+	 false, bi_read_file},
+};
+enum { N_BUILTINS = sizeof builtins / sizeof builtins[0] };
+
+static bool builtin_listed(const struct mcp *m, const struct mcp_builtin *b)
+{
+	return m->o.scoped || !b->scoped_only;
+}
+
+static const struct mcp_builtin *find_builtin(const struct mcp *m, const char *name)
+{
+	for (size_t i = 0; i < N_BUILTINS; i++)
+		if (!strcmp(builtins[i].name, name) && builtin_listed(m, &builtins[i]))
+			return &builtins[i];
+	return NULL;
+}
+
+/* ---- tools/list ---- */
+
+static bool tool_visible(const struct mcp *m, const struct skc_tool *tool)
+{
+	return !m->o.scoped || m->active[tool->skill];
+}
+
+static void m_tools_list(struct mcp *m, const struct mcp_req *r)
+{
+	const struct skc_table *t = m->t;
+	size_t total = 0;
+	for (size_t i = 0; i < N_BUILTINS; i++)
+		total += builtin_listed(m, &builtins[i]);
+	for (uint32_t i = 0; i < t->tool_count; i++)
+		total += tool_visible(m, &t->tools[i]);
+	size_t start, end, k = 0, page = m->o.page_size;
+	if (page_start(m, r, 't', total, &start))
+		return;
+	end = start + page < total ? start + page : total;
+
+	/* Spliced from precomputed text: no JSON is built per request. */
+	buf_str(&m->out, "{\"jsonrpc\":\"2.0\",\"id\":");
+	put_id(m, r->id);
+	buf_str(&m->out, ",\"result\":{\"tools\":[");
+	bool first = true;
+	for (size_t i = 0; i < N_BUILTINS && k < end; i++) {
+		if (!builtin_listed(m, &builtins[i]))
+			continue;
+		if (k++ >= start) {
+			buf_str(&m->out, first ? "" : ",");
+			buf_str(&m->out, builtins[i].entry);
+			first = false;
+		}
+	}
+	for (uint32_t i = 0; i < t->tool_count && k < end; i++) {
+		const struct skc_tool *tool = &t->tools[i];
+		if (!tool_visible(m, tool))
+			continue;
+		if (k++ >= start) {
+			buf_str(&m->out, first ? "" : ",");
+			buf_put(&m->out, skc_str(t, tool->mcp_json), tool->mcp_json.len);
+			first = false;
+		}
+	}
+	buf_str(&m->out, "]");
+	put_next_cursor(m, 't', end, total);
+	if (r->modern) {
+		json_t *extra = json_object();
+		json_object_set_new(extra, "ttlMs", json_integer(m->o.scoped ? 0 : 3600000));
+		json_object_set_new(extra, "cacheScope", json_string("public"));
+		add_modern(m, extra);
+		/* Splice the members of `extra` after the list. */
+		char *s = json_dumps(extra, JSON_COMPACT);
+		if (s && strlen(s) > 2) {
+			buf_str(&m->out, ",");
+			buf_put(&m->out, s + 1, strlen(s) - 2);
+		}
+		free(s);
+		json_decref(extra);
+	}
+	buf_str(&m->out, "}}\n");
+}
+
+/* ---- tools/call ---- */
+
+static void list_remove(struct mcp_list *l, struct mcp_job *j)
+{
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		l->head = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	else
+		l->tail = j->prev;
+	j->next = j->prev = NULL;
+	l->n--;
+}
+
+static void list_append(struct mcp_list *l, struct mcp_job *j)
+{
+	j->prev = l->tail;
+	j->next = NULL;
+	if (l->tail)
+		l->tail->next = j;
+	else
+		l->head = j;
+	l->tail = j;
+	l->n++;
+}
+
+static void job_free(struct mcp_job *j)
+{
+	json_decref(j->id);
+	json_decref(j->progress);
+	json_decref(j->args);
+	free(j);
+}
+
+static struct mcp_job *find_job(struct mcp *m, const json_t *id)
+{
+	struct mcp_list *lists[] = {&m->running, &m->queued};
+	for (size_t i = 0; i < 2; i++)
+		for (struct mcp_job *j = lists[i]->head; j; j = j->next)
+			if (json_equal(j->id, (json_t *)id))
+				return j;
+	return NULL;
+}
+
+static const json_t *out_schema(struct mcp *m, const struct skc_tool *tool)
+{
+	size_t i = (size_t)(tool - m->t->tools);
+	if (!tool->output_schema.len)
+		return NULL;
+	if (!m->out_schemas[i])
+		m->out_schemas[i] = json_loadb(skc_str(m->t, tool->output_schema),
+					       tool->output_schema.len, 0, NULL);
+	return m->out_schemas[i];
+}
+
+static void add_text(json_t *content, const char *s, size_t n)
+{
+	json_t *block = json_object();
+	json_object_set_new(block, "type", json_string("text"));
+	json_object_set_new(block, "text", text_json(s, n));
+	json_array_append_new(content, block);
+}
+
+/* The result of a finished run. */
+static json_t *run_result(struct mcp *m, struct mcp_job *j, enum inv_status st,
+			  const struct rx_result *res, const char *why)
+{
+	const struct skc_table *t = m->t;
+	const char *name = skc_str(t, j->tool->wire_name);
+	json_t *result = json_object(), *content = json_array();
+	bool is_error = st != INV_OK;
+	if (res->out_len)
+		add_text(content, res->out, res->out_len);
+	if (st == INV_OK && res->out_truncated) {
+		char note[160];
+		snprintf(note, sizeof note, "[output truncated at %zu bytes]", res->out_len);
+		add_text(content, note, strlen(note));
+	}
+	const json_t *schema = st == INV_OK ? out_schema(m, j->tool) : NULL;
+	if (schema) {
+		/* The client validates structuredContent against the schema: a
+		 * nonconforming one would make the whole result invalid. */
+		json_error_t je;
+		char err[512] = "";
+		json_t *v = res->out_truncated ? NULL : json_loadb(res->out, res->out_len, 0, &je);
+		if (!v)
+			snprintf(err, sizeof err, "tool '%s' declares an output schema but its output is not a JSON object%s",
+				 name, res->out_truncated ? " (it was truncated)" : "");
+		else if (!json_is_object(v))
+			snprintf(err, sizeof err, "tool '%s' declares an output schema but printed a JSON %s, not an object",
+				 name, json_is_array(v) ? "array" : "value");
+		if (v && json_is_object(v)) {
+			char why2[400];
+			if (jsv_check(schema, v, why2, sizeof why2) == 0) {
+				json_object_set_new(result, "structuredContent", v);
+				v = NULL;
+				err[0] = '\0';
+			} else {
+				snprintf(err, sizeof err, "tool '%s' printed output that does not match its output schema: %s",
+					 name, why2);
+			}
+		}
+		json_decref(v);
+		if (err[0]) {
+			add_text(content, err, strlen(err));
+			is_error = true;
+		}
+	}
+	if (st != INV_OK) {
+		char head[640];
+		snprintf(head, sizeof head, "tool '%s' %s", name, why);
+		struct mcp_buf b = {0};
+		buf_str(&b, head);
+		if (res->err_len) {
+			buf_str(&b, res->err_truncated ? "\nstderr (last part):\n" : "\nstderr:\n");
+			buf_put(&b, res->err, res->err_len);
+		}
+		add_text(content, b.p ? b.p : head, b.p ? b.len : strlen(head));
+		free(b.p);
+	}
+	json_object_set_new(result, "content", content);
+	if (is_error)
+		json_object_set_new(result, "isError", json_true());
+	return result;
+}
+
+static void job_start(struct mcp *m, struct mcp_job *j)
+{
+	char err[512];
+	enum inv_status st = inv_start(m->t, j->tool, j->args, NULL, &j->call, err, sizeof err);
+	if (st != INV_OK) {
+		const char *name = skc_str(m->t, j->tool->wire_name);
+		char msg[700];
+		snprintf(msg, sizeof msg, "tool '%s' %s: %s", name,
+			 st == INV_BAD_ARGS ? "got arguments it cannot take" : "cannot run", err);
+		log_msg(m, j->log_level, LOG_WARNING, name, json_string(msg));
+		reply(m, j->id, j->modern, text_result(msg, true));
+		job_free(j);
+		return;
+	}
+	j->started_ms = now_ms();
+	j->next_progress_ms = j->started_ms + m->o.progress_ms;
+	list_append(&m->running, j);
+	log_msg(m, j->log_level, LOG_DEBUG, skc_str(m->t, j->tool->wire_name),
+		json_string("started"));
+	if (j->progress) {
+		json_t *p = json_object();
+		json_object_set(p, "progressToken", j->progress);
+		json_object_set_new(p, "progress", json_integer(0));
+		json_object_set_new(p, "message", json_sprintf("started '%s'",
+							       skc_str(m->t, j->tool->wire_name)));
+		notify(m, "notifications/progress", p);
+	}
+}
+
+static void job_done(struct mcp *m, struct mcp_job *j)
+{
+	list_remove(&m->running, j);
+	struct rx_result res;
+	char why[512];
+	enum inv_status st = inv_finish(j->call, &res, why, sizeof why);
+	j->call = NULL;
+	const char *name = skc_str(m->t, j->tool->wire_name);
+	if (!j->cancelled) {
+		if (st != INV_OK) {
+			json_t *d = json_object();
+			json_object_set_new(d, "message", json_sprintf("'%s' %s", name, why));
+			if (res.err_len)
+				json_object_set_new(d, "stderr", text_json(res.err, res.err_len));
+			log_msg(m, j->log_level, LOG_WARNING, name, d);
+		} else {
+			log_msg(m, j->log_level, LOG_DEBUG, name,
+				json_sprintf("finished in %.1f ms", (double)res.duration_us / 1000.0));
+		}
+		reply(m, j->id, j->modern, run_result(m, j, st, &res, why));
+	}
+	rx_result_release(&res);
+	job_free(j);
+}
+
+static void m_tools_call(struct mcp *m, const struct mcp_req *r)
+{
+	const struct skc_table *t = m->t;
+	json_t *jn = json_object_get(r->params, "name");
+	json_t *args = json_object_get(r->params, "arguments");
+	if (!json_is_string(jn)) {
+		reply_error(m, r->id, E_PARAMS, "tools/call needs 'name', a string");
+		return;
+	}
+	if (args && !json_is_null(args) && !json_is_object(args)) {
+		reply_error(m, r->id, E_PARAMS, "'arguments' must be an object");
+		return;
+	}
+	const char *name = json_string_value(jn);
+	json_t *empty = NULL;
+	if (!args || json_is_null(args))
+		args = empty = json_object();
+
+	const struct mcp_builtin *b = find_builtin(m, name);
+	if (b) {
+		bool is_error = false;
+		reply(m, r->id, r->modern, b->call(m, r, args, &is_error));
+		json_decref(empty);
+		return;
+	}
+	const struct skc_tool *tool = tbl_tool(t, name);
+	if (!tool) {
+		const char *near = tbl_suggest(t, name);
+		if (near && tbl_tool(t, near))
+			reply_error(m, r->id, E_PARAMS, "unknown tool '%.200s'; did you mean '%s'?",
+				    name, near);
+		else
+			reply_error(m, r->id, E_PARAMS, "unknown tool '%.200s'", name);
+		json_decref(empty);
+		return;
+	}
+	if (!tool_visible(m, tool)) {
+		reply_error(m, r->id, E_PARAMS,
+			    "tool '%s' belongs to skill '%s', which is not active; call activate_skill first",
+			    name, skc_str(t, t->skills[tool->skill].name));
+		json_decref(empty);
+		return;
+	}
+	char err[512];
+	if (ra_validate(t, tool, args, err, sizeof err) != 0) {
+		char msg[700];
+		snprintf(msg, sizeof msg, "invalid arguments for '%s': %s", name, err);
+		reply(m, r->id, r->modern, text_result(msg, true));
+		json_decref(empty);
+		return;
+	}
+	if (m->queued.n >= m->o.queue && m->running.n >= m->o.jobs) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "server busy: %u calls running and %u waiting; retry later",
+			 m->running.n, m->queued.n);
+		reply(m, r->id, r->modern, text_result(msg, true));
+		json_decref(empty);
+		return;
+	}
+	struct mcp_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		reply_error(m, r->id, E_INTERNAL, "out of memory");
+		json_decref(empty);
+		return;
+	}
+	j->id = json_incref(r->id);
+	j->progress = json_incref(r->progress);
+	/* ra_validate may have normalised args in place; keep our own reference. */
+	j->args = empty ? empty : json_incref(args);
+	j->tool = tool;
+	j->modern = r->modern;
+	j->log_level = req_log_level(m, r);
+	if (m->running.n < m->o.jobs)
+		job_start(m, j);
+	else
+		list_append(&m->queued, j);
+}
+
+static void m_cancelled(struct mcp *m, const struct mcp_req *r)
+{
+	json_t *id = r->params ? json_object_get(r->params, "requestId") : NULL;
+	struct mcp_job *j = id ? find_job(m, id) : NULL;
+	if (!j || j->cancelled)
+		return;
+	if (!j->call) {
+		list_remove(&m->queued, j);
+		job_free(j);
+		return;
+	}
+	/* Its process group dies now; the reply is suppressed when it is reaped. */
+	j->cancelled = true;
+	rx_kill(j->call->proc);
+}
+
+/* ---- prompts ---- */
+
+static void m_prompts_list(struct mcp *m, const struct mcp_req *r)
+{
+	const struct skc_table *t = m->t;
+	size_t start, total = t->skill_count;
+	if (page_start(m, r, 'p', total, &start))
+		return;
+	size_t end = start + m->o.page_size < total ? start + m->o.page_size : total;
+	json_t *list = json_array();
+	for (size_t i = start; i < end; i++) {
+		const struct skc_skill *s = &t->skills[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "name", json_string(skc_str(t, s->name)));
+		json_object_set_new(o, "description", json_string(skc_str(t, s->description)));
+		json_object_set_new(o, "arguments", json_array());
+		json_array_append_new(list, o);
+	}
+	json_t *res = json_object();
+	json_object_set_new(res, "prompts", list);
+	reply(m, r->id, r->modern, paged(m, res, 'p', end, total, r, false));
+}
+
+static void m_prompts_get(struct mcp *m, const struct mcp_req *r)
+{
+	const struct skc_table *t = m->t;
+	const char *name = json_string_value(json_object_get(r->params, "name"));
+	json_t *args = json_object_get(r->params, "arguments");
+	if (!name) {
+		reply_error(m, r->id, E_PARAMS, "prompts/get needs 'name', a string");
+		return;
+	}
+	if (args && !json_is_null(args) && !json_is_object(args)) {
+		reply_error(m, r->id, E_PARAMS, "'arguments' must be an object");
+		return;
+	}
+	char err[300];
+	const struct skc_skill *s = find_skill(m, name, err, sizeof err);
+	if (!s) {
+		reply_error(m, r->id, E_PARAMS, "%s", err);
+		return;
+	}
+	json_t *res = json_object(), *msgs = json_array(), *msg = json_object(),
+	       *content = json_object();
+	json_object_set_new(res, "description", json_string(skc_str(t, s->description)));
+	json_object_set_new(content, "type", json_string("text"));
+	json_object_set_new(content, "text", json_stringn(skc_str(t, s->body), s->body.len));
+	json_object_set_new(msg, "role", json_string("user"));
+	json_object_set_new(msg, "content", content);
+	json_array_append_new(msgs, msg);
+	json_object_set_new(res, "messages", msgs);
+	reply(m, r->id, r->modern, res);
+}
+
+/* ---- resources ---- */
+
+static void m_resources_list(struct mcp *m, const struct mcp_req *r)
+{
+	const struct skc_table *t = m->t;
+	size_t start, total = t->file_count;
+	if (page_start(m, r, 'r', total, &start))
+		return;
+	size_t end = start + m->o.page_size < total ? start + m->o.page_size : total;
+	json_t *list = json_array();
+	/* Files are stored skill by skill, so file i's skill is found by walking. */
+	uint32_t si = 0;
+	for (size_t i = start; i < end; i++) {
+		while (si < t->skill_count &&
+		       !(i >= t->skills[si].file_first &&
+			 i < (size_t)t->skills[si].file_first + t->skills[si].file_count))
+			si++;
+		if (si == t->skill_count)
+			break;
+		const struct skc_skill *s = &t->skills[si];
+		const struct skc_file *f = &t->files[i];
+		char uri[1024], name[512];
+		resource_uri(uri, sizeof uri, skc_str(t, s->name), skc_str(t, f->path));
+		snprintf(name, sizeof name, "%s/%s", skc_str(t, s->name), skc_str(t, f->path));
+		bool text = is_text(t->data + f->data_off, (size_t)f->size);
+		json_t *o = json_object();
+		json_object_set_new(o, "uri", json_string(uri));
+		json_object_set_new(o, "name", text_json(name, strlen(name)));
+		json_object_set_new(o, "mimeType", json_string(mime_type(skc_str(t, f->path), text)));
+		json_object_set_new(o, "size", json_integer((json_int_t)f->size));
+		json_array_append_new(list, o);
+	}
+	json_t *res = json_object();
+	json_object_set_new(res, "resources", list);
+	reply(m, r->id, r->modern, paged(m, res, 'r', end, total, r, false));
+}
+
+static void m_resources_read(struct mcp *m, const struct mcp_req *r)
+{
+	const struct skc_table *t = m->t;
+	const char *uri = json_string_value(json_object_get(r->params, "uri"));
+	if (!uri) {
+		reply_error(m, r->id, E_PARAMS, "resources/read needs 'uri', a string");
+		return;
+	}
+	const struct skc_skill *s = NULL;
+	const struct skc_file *f = NULL;
+	if (!strncmp(uri, "skill://", 8)) {
+		const char *p = uri + 8, *slash = strchr(p, '/');
+		char skill[128];
+		if (slash && (size_t)(slash - p) < sizeof skill) {
+			memcpy(skill, p, (size_t)(slash - p));
+			skill[slash - p] = '\0';
+			s = tbl_skill(t, skill);
+		}
+		size_t n = s ? strlen(slash + 1) : 0;
+		char *path = s ? malloc(n + 1) : NULL;
+		if (path) {
+			size_t k = 0;
+			bool ok = true;
+			for (const char *q = slash + 1; *q; q++) {
+				if (*q == '%') {
+					int hi = hexval(q[1]), lo = hi < 0 ? -1 : hexval(q[2]);
+					if (hi < 0 || lo < 0) {
+						ok = false;
+						break;
+					}
+					path[k++] = (char)(hi << 4 | lo);
+					q += 2;
+				} else {
+					path[k++] = *q;
+				}
+			}
+			if (ok)
+				f = find_file(t, s, path, k);
+			free(path);
+		}
+	}
+	if (!f) {
+		json_t *data = json_object();
+		json_object_set_new(data, "uri", text_json(uri, strlen(uri)));
+		reply_error_data(m, r->id, r->modern ? E_PARAMS : E_NO_RESOURCE, data,
+				 "resource not found: '%.300s'", uri);
+		return;
+	}
+	json_t *res = json_object(), *contents = json_array();
+	json_array_append_new(contents, file_contents(m, s, f));
+	json_object_set_new(res, "contents", contents);
+	if (r->modern) {
+		json_object_set_new(res, "ttlMs", json_integer(3600000));
+		json_object_set_new(res, "cacheScope", json_string("public"));
+	}
+	reply(m, r->id, r->modern, res);
+}
+
+static void m_templates_list(struct mcp *m, const struct mcp_req *r)
+{
+	size_t start;
+	if (page_start(m, r, 'u', 1, &start))
+		return;
+	json_t *res = json_pack(
+		"{s:[{s:s,s:s,s:s,s:s}]}", "resourceTemplates", "uriTemplate", "skill://{skill}/{+path}",
+		"name", "skill-file", "title", "Skill file", "description",
+		"A file of a baked skill: SKILL.md, scripts/, references/ or assets/");
+	reply(m, r->id, r->modern, paged(m, res, 'u', 1, 1, r, false));
+}
+
+/* ---- lifecycle ---- */
+
+static json_t *capabilities(const struct mcp *m)
+{
+	return json_pack("{s:{s:b},s:{s:b},s:{s:b,s:b},s:{}}", "tools", "listChanged", m->o.scoped,
+			 "prompts", "listChanged", 0, "resources", "subscribe", 0, "listChanged", 0,
+			 "logging");
+}
+
+static json_t *instructions(const struct mcp *m)
+{
+	const struct skc_table *t = m->t;
+	return json_sprintf(
+		"%s serves %u skill%s. Tool names are <skill>__<tool>. %s Each skill's instructions are a "
+		"prompt of the same name, and its files are resources skill://<skill>/<path> "
+		"(read_skill_file reads them too).",
+		skc_str(t, t->agent_name), (unsigned)t->skill_count, t->skill_count == 1 ? "" : "s",
+		m->o.scoped ? "Only the builtins are listed at first: call list_skills, then "
+			      "activate_skill to load a skill's instructions and tools."
+			    : "list_skills describes every skill.");
+}
+
+static void m_initialize(struct mcp *m, const struct mcp_req *r)
+{
+	const char *want = json_string_value(json_object_get(r->params, "protocolVersion"));
+	if (!want) {
+		reply_error(m, r->id, E_PARAMS, "initialize needs 'protocolVersion', a string");
+		return;
+	}
+	const char *version = mcp_versions[0];
+	for (size_t i = 0; i < N_VERSIONS; i++)
+		if (!strcmp(want, mcp_versions[i]))
+			version = mcp_versions[i];
+	m->initialized = true;
+	json_t *res = json_object();
+	json_object_set_new(res, "protocolVersion", json_string(version));
+	json_object_set_new(res, "capabilities", capabilities(m));
+	json_object_set(res, "serverInfo", m->server_info);
+	json_object_set_new(res, "instructions", instructions(m));
+	reply(m, r->id, false, res);
+}
+
+static json_t *supported_versions(void)
+{
+	json_t *a = json_array();
+	json_array_append_new(a, json_string(MCP_MODERN));
+	for (size_t i = 0; i < N_VERSIONS; i++)
+		json_array_append_new(a, json_string(mcp_versions[i]));
+	return a;
+}
+
+static void m_discover(struct mcp *m, const struct mcp_req *r)
+{
+	json_t *res = json_object();
+	json_object_set_new(res, "supportedVersions", supported_versions());
+	json_object_set_new(res, "capabilities", capabilities(m));
+	json_object_set(res, "serverInfo", m->server_info);
+	json_object_set_new(res, "instructions", instructions(m));
+	json_object_set_new(res, "ttlMs", json_integer(3600000));
+	json_object_set_new(res, "cacheScope", json_string("public"));
+	/* Discovery is how a client learns the style: always answer in the new one. */
+	reply(m, r->id, true, res);
+}
+
+static int level_index(const char *s)
+{
+	for (int i = 0; s && i < N_LEVELS; i++)
+		if (!strcmp(s, log_levels[i]))
+			return i;
+	return -1;
+}
+
+static void m_set_level(struct mcp *m, const struct mcp_req *r)
+{
+	int l = level_index(json_string_value(json_object_get(r->params, "level")));
+	if (l < 0) {
+		reply_error(m, r->id, E_PARAMS,
+			    "logging/setLevel needs 'level': debug, info, notice, warning, error, critical, alert or emergency");
+		return;
+	}
+	m->log_level = l;
+	reply(m, r->id, false, json_object());
+}
+
+static void m_ping(struct mcp *m, const struct mcp_req *r)
+{
+	reply(m, r->id, r->modern, json_object());
+}
+
+/* ---- dispatch ---- */
+
+enum { NEEDS_SESSION = 1, PARAMS_REQUIRED = 2, LEGACY_ONLY = 4 };
+
+static const struct mcp_method {
+	const char *name;
+	void (*fn)(struct mcp *m, const struct mcp_req *r);
+	unsigned flags;
+} methods[] = {
+	{"initialize", m_initialize, PARAMS_REQUIRED | LEGACY_ONLY},
+	{"ping", m_ping, 0},
+	{"server/discover", m_discover, 0},
+	{"tools/list", m_tools_list, NEEDS_SESSION},
+	{"tools/call", m_tools_call, NEEDS_SESSION | PARAMS_REQUIRED},
+	{"prompts/list", m_prompts_list, NEEDS_SESSION},
+	{"prompts/get", m_prompts_get, NEEDS_SESSION | PARAMS_REQUIRED},
+	{"resources/list", m_resources_list, NEEDS_SESSION},
+	{"resources/read", m_resources_read, NEEDS_SESSION | PARAMS_REQUIRED},
+	{"resources/templates/list", m_templates_list, NEEDS_SESSION},
+	{"logging/setLevel", m_set_level, NEEDS_SESSION | PARAMS_REQUIRED | LEGACY_ONLY},
+};
+
+static void handle_notification(struct mcp *m, const struct mcp_req *r)
+{
+	/* Notifications never get a reply, not even an error. */
+	if (!strcmp(r->method, "notifications/cancelled"))
+		m_cancelled(m, r);
+}
+
+/*
+ * The stateless style: the version and the client's capabilities travel in
+ * params._meta. Returns 0 to go on (r->modern says which style), -1 after
+ * replying with an error.
+ */
+static int read_meta(struct mcp *m, struct mcp_req *r)
+{
+	json_t *meta = r->params ? json_object_get(r->params, "_meta") : NULL;
+	r->log_level = LOG_OFF;
+	if (meta && !json_is_object(meta)) {
+		if (r->id)
+			reply_error(m, r->id, E_PARAMS, "'_meta' must be an object");
+		return -1;
+	}
+	r->progress = meta ? json_object_get(meta, "progressToken") : NULL;
+	if (r->progress && !json_is_string(r->progress) && !json_is_integer(r->progress))
+		r->progress = NULL;
+	json_t *v = meta ? json_object_get(meta, META_VERSION) : NULL;
+	if (!v)
+		return 0;
+	const char *want = json_string_value(v);
+	if (!want || strcmp(want, MCP_MODERN) != 0) {
+		if (r->id) {
+			json_t *data = json_object();
+			json_object_set_new(data, "supported", supported_versions());
+			json_object_set(data, "requested", v);
+			reply_error_data(m, r->id, E_VERSION, data, "unsupported protocol version");
+		}
+		return -1;
+	}
+	r->modern = true;
+	json_t *caps = json_object_get(meta, META_CAPS);
+	if (!json_is_object(caps)) {
+		if (r->id)
+			reply_error(m, r->id, E_PARAMS,
+				    "params._meta needs '" META_CAPS "', an object");
+		return -1;
+	}
+	json_t *lv = json_object_get(meta, META_LOG);
+	if (lv) {
+		r->log_level = level_index(json_string_value(lv));
+		if (r->log_level < 0) {
+			if (r->id)
+				reply_error(m, r->id, E_PARAMS, "'" META_LOG "' is not a log level");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void handle(struct mcp *m, json_t *msg)
+{
+	if (!json_is_object(msg)) {
+		reply_error(m, NULL, E_REQUEST, "a message must be a JSON-RPC 2.0 object%s",
+			    json_is_array(msg) ? " (batches are not supported)" : "");
+		return;
+	}
+	struct mcp_req r = {0};
+	json_t *jv = json_object_get(msg, "jsonrpc");
+	json_t *method = json_object_get(msg, "method");
+	json_t *id = json_object_get(msg, "id");
+	bool has_id = id != NULL;
+	bool id_ok = json_is_string(id) || json_is_integer(id);
+	if (!method && has_id &&
+	    (json_object_get(msg, "result") || json_object_get(msg, "error")))
+		return; /* a response: this server sends no requests, so nothing awaits it */
+	if (!json_is_string(jv) || strcmp(json_string_value(jv), "2.0") != 0) {
+		reply_error(m, id_ok ? id : NULL, E_REQUEST, "'jsonrpc' must be \"2.0\"");
+		return;
+	}
+	if (!json_is_string(method)) {
+		reply_error(m, id_ok ? id : NULL, E_REQUEST, "'method' must be a string");
+		return;
+	}
+	if (has_id && !id_ok) {
+		reply_error(m, NULL, E_REQUEST, "'id' must be a string or an integer");
+		return;
+	}
+	r.id = id;
+	r.method = json_string_value(method);
+	r.params = json_object_get(msg, "params");
+	if (r.params && json_is_null(r.params))
+		r.params = NULL;
+	if (r.params && !json_is_object(r.params)) {
+		if (r.id)
+			reply_error(m, r.id, E_PARAMS, "'params' must be an object");
+		return;
+	}
+	if (read_meta(m, &r))
+		return;
+	if (!r.id) {
+		handle_notification(m, &r);
+		return;
+	}
+	if (find_job(m, r.id)) {
+		reply_error(m, r.id, E_REQUEST, "request id is already in use by a call in flight");
+		return;
+	}
+	const struct mcp_method *mm = NULL;
+	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+		if (!strcmp(methods[i].name, r.method))
+			mm = &methods[i];
+	if (!mm || (r.modern && (mm->flags & LEGACY_ONLY))) {
+		reply_error(m, r.id, E_METHOD, "method not found: '%.200s'", r.method);
+		return;
+	}
+	if (!r.modern && (mm->flags & NEEDS_SESSION) && !m->initialized) {
+		reply_error(m, r.id, E_REQUEST,
+			    "not initialized: send 'initialize' first, or give the protocol version in params._meta[\"" META_VERSION "\"]");
+		return;
+	}
+	if (!r.modern && mm->fn == m_initialize && m->initialized) {
+		reply_error(m, r.id, E_REQUEST, "already initialized");
+		return;
+	}
+	if ((mm->flags & PARAMS_REQUIRED) && !r.params) {
+		reply_error(m, r.id, E_PARAMS, "'%s' needs params", r.method);
+		return;
+	}
+	mm->fn(m, &r);
+}
+
+void mcp_handle(struct mcp *m, const char *line, size_t len)
+{
+	json_error_t je;
+	json_t *msg = json_loadb(line, len, JSON_DECODE_ANY, &je);
+	if (!msg) {
+		reply_error(m, NULL, E_PARSE, "parse error: %s (at byte %d)", je.text, je.position);
+		return;
+	}
+	handle(m, msg);
+	json_decref(msg);
+}
+
+void mcp_oversized(struct mcp *m, size_t len)
+{
+	reply_error(m, NULL, E_REQUEST, "message of %zu bytes is over the limit of %d bytes", len,
+		    MCP_MAX_LINE);
+}
+
+/* ---- engine ---- */
+
+struct mcp *mcp_new(const struct skc_table *t, const struct mcp_opts *o)
+{
+	struct mcp *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->t = t;
+	if (o)
+		m->o = *o;
+	if (!m->o.jobs)
+		m->o.jobs = MCP_DEFAULT_JOBS;
+	if (!m->o.queue)
+		m->o.queue = MCP_DEFAULT_QUEUE;
+	if (!m->o.page_size)
+		m->o.page_size = MCP_DEFAULT_PAGE;
+	if (!m->o.progress_ms)
+		m->o.progress_ms = MCP_PROGRESS_MS;
+	m->log_level = LOG_OFF;
+	m->active = calloc(t->skill_count + 1, sizeof *m->active);
+	m->out_schemas = calloc(t->tool_count + 1, sizeof *m->out_schemas);
+	snprintf(m->build, sizeof m->build, "%.16s", skc_str(t, t->digest));
+	m->server_info = json_pack("{s:s,s:s}", "name", skc_str(t, t->agent_name), "version",
+				   m->build);
+	if (!m->active || !m->out_schemas || !m->server_info) {
+		mcp_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void mcp_cancel_all(struct mcp *m)
+{
+	while (m->queued.head) {
+		struct mcp_job *j = m->queued.head;
+		list_remove(&m->queued, j);
+		job_free(j);
+	}
+	while (m->running.head) {
+		struct mcp_job *j = m->running.head;
+		j->cancelled = true;
+		rx_kill(j->call->proc);
+		job_done(m, j);
+	}
+}
+
+void mcp_free(struct mcp *m)
+{
+	if (!m)
+		return;
+	mcp_cancel_all(m);
+	if (m->out_schemas)
+		for (uint32_t i = 0; i < m->t->tool_count; i++)
+			json_decref(m->out_schemas[i]);
+	free(m->out_schemas);
+	free(m->active);
+	json_decref(m->server_info);
+	free(m->out.p);
+	free(m);
+}
+
+const char *mcp_output(const struct mcp *m, size_t *len)
+{
+	*len = m->out.len - m->out.head;
+	return m->out.p ? m->out.p + m->out.head : "";
+}
+
+void mcp_consume(struct mcp *m, size_t n)
+{
+	m->out.head += n;
+	if (m->out.head >= m->out.len)
+		m->out.head = m->out.len = 0;
+}
+
+bool mcp_busy(const struct mcp *m)
+{
+	return m->running.n || m->queued.n;
+}
+
+int mcp_max_pollfds(const struct mcp *m)
+{
+	return (int)m->o.jobs * RX_POLLFDS;
+}
+
+int mcp_pollfds(struct mcp *m, struct pollfd *fds, int max)
+{
+	int n = 0;
+	for (struct mcp_job *j = m->running.head; j && n < max; j = j->next)
+		n += rx_pollfds(j->call->proc, fds + n, max - n);
+	return n;
+}
+
+int mcp_timeout_ms(const struct mcp *m)
+{
+	int best = -1;
+	uint64_t now = now_ms();
+	for (struct mcp_job *j = m->running.head; j; j = j->next) {
+		int t = rx_timeout_ms(j->call->proc);
+		if (j->progress && !j->cancelled) {
+			int p = j->next_progress_ms > now ? (int)(j->next_progress_ms - now) : 0;
+			if (t < 0 || p < t)
+				t = p;
+		}
+		if (t >= 0 && (best < 0 || t < best))
+			best = t;
+	}
+	return best;
+}
+
+void mcp_step(struct mcp *m)
+{
+	uint64_t now = now_ms();
+	for (struct mcp_job *j = m->running.head, *next; j; j = next) {
+		next = j->next;
+		if (rx_step(j->call->proc)) {
+			job_done(m, j);
+			continue;
+		}
+		if (j->progress && !j->cancelled && now >= j->next_progress_ms) {
+			json_t *p = json_object();
+			json_object_set(p, "progressToken", j->progress);
+			json_object_set_new(p, "progress", json_integer(++j->progress_n));
+			json_object_set_new(p, "message",
+					    json_sprintf("'%s' running for %.1f s",
+							 skc_str(m->t, j->tool->wire_name),
+							 (double)(now - j->started_ms) / 1000.0));
+			notify(m, "notifications/progress", p);
+			j->next_progress_ms = now + m->o.progress_ms;
+		}
+	}
+	while (m->queued.head && m->running.n < m->o.jobs) {
+		struct mcp_job *j = m->queued.head;
+		list_remove(&m->queued, j);
+		job_start(m, j);
+	}
+}

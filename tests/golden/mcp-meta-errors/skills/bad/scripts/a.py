@@ -1,0 +1,3 @@
+"""Tool a."""
+if __name__ == "__main__":
+    print("{}")

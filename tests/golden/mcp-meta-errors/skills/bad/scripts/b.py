@@ -1,0 +1,3 @@
+"""Tool b."""
+if __name__ == "__main__":
+    print("{}")

@@ -1,0 +1,3 @@
+"""Tool c."""
+if __name__ == "__main__":
+    print("{}")

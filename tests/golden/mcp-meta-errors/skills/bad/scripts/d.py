@@ -1,0 +1,3 @@
+"""Tool d."""
+if __name__ == "__main__":
+    print("{}")

@@ -1,0 +1,1059 @@
+/*
+ * Raw-wire tests of `agent mcp`: bytes in, lines out. Each test starts the
+ * probe agent's server on pipes, writes exactly what a client (or a broken
+ * client) would, and checks every line that comes back.
+ */
+#define _GNU_SOURCE /* asprintf */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#define INIT_2025 \
+	"{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":" \
+	"\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"wire\",\"version\":\"1\"}}}\n"
+#define META_2026 \
+	"\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"," \
+	"\"io.modelcontextprotocol/clientCapabilities\":{}}"
+
+struct wire {
+	pid_t pid;
+	int in, out;
+	char *buf;
+	size_t len, cap;
+};
+
+static char *cache_dir;
+
+static void setup(void)
+{
+	cache_dir = tu_tmpdir();
+	setenv("XDG_CACHE_HOME", cache_dir, 1);
+}
+
+static void teardown(void)
+{
+	tu_rmdir(cache_dir);
+}
+
+static uint64_t ms_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Start `<agent> mcp <args...>` (NULL-terminated) on two pipes. */
+static void wire_open_agent(struct wire *w, const char *agent, const char *const *args)
+{
+	int to[2], from[2];
+	ck_assert_int_eq(pipe(to), 0);
+	ck_assert_int_eq(pipe(from), 0);
+	memset(w, 0, sizeof *w);
+	w->pid = fork();
+	ck_assert_int_ge(w->pid, 0);
+	if (w->pid == 0) {
+		dup2(to[0], 0);
+		dup2(from[1], 1);
+		close(to[0]);
+		close(to[1]);
+		close(from[0]);
+		close(from[1]);
+		const char *argv[16] = {agent, "mcp"};
+		size_t n = 2;
+		for (; args && *args && n < 15; args++)
+			argv[n++] = *args;
+		argv[n] = NULL;
+		execv(agent, (char *const *)argv);
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	w->in = to[1];
+	w->out = from[0];
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void wire_open(struct wire *w, const char *const *args)
+{
+	wire_open_agent(w, tu_env("E2E_AGENT", "build/e2e"), args);
+}
+
+static void wire_send(struct wire *w, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t k = write(w->in, s, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		ck_assert_msg(k > 0, "write to the server failed: %s", strerror(errno));
+		s += k;
+		n -= (size_t)k;
+	}
+}
+
+static void wire_puts(struct wire *w, const char *s)
+{
+	wire_send(w, s, strlen(s));
+}
+
+/* The next line (malloc'd, without its newline), or NULL at EOF or timeout. */
+static char *wire_line(struct wire *w, int timeout_ms)
+{
+	uint64_t end = ms_now() + (uint64_t)timeout_ms;
+	for (;;) {
+		char *nl = w->len ? memchr(w->buf, '\n', w->len) : NULL;
+		if (nl) {
+			size_t n = (size_t)(nl - w->buf);
+			char *line = strndup(w->buf, n);
+			memmove(w->buf, nl + 1, w->len - n - 1);
+			w->len -= n + 1;
+			return line;
+		}
+		uint64_t now = ms_now();
+		if (now >= end)
+			return NULL;
+		struct pollfd p = {.fd = w->out, .events = POLLIN};
+		if (poll(&p, 1, (int)(end - now)) <= 0)
+			continue;
+		if (w->cap - w->len < 65536) {
+			w->cap = w->cap ? w->cap * 2 : 1 << 17;
+			w->buf = realloc(w->buf, w->cap);
+		}
+		ssize_t r = read(w->out, w->buf + w->len, w->cap - w->len);
+		if (r <= 0)
+			return NULL;
+		w->len += (size_t)r;
+	}
+}
+
+/* The next message, parsed; fails the test on timeout or bad JSON. */
+static json_t *wire_recv(struct wire *w)
+{
+	char *line = wire_line(w, 10000);
+	ck_assert_msg(line != NULL, "no reply from the server");
+	json_error_t je;
+	json_t *v = json_loads(line, 0, &je);
+	ck_assert_msg(v != NULL, "reply is not JSON (%s): %.300s", je.text, line);
+	free(line);
+	return v;
+}
+
+/* The next message that is not a notification. */
+static json_t *wire_reply(struct wire *w)
+{
+	for (;;) {
+		json_t *v = wire_recv(w);
+		if (json_object_get(v, "id"))
+			return v;
+		json_decref(v);
+	}
+}
+
+/* Close stdin and wait; the exit status (128+signal when killed). */
+static int wire_close(struct wire *w)
+{
+	if (w->in >= 0)
+		close(w->in);
+	w->in = -1;
+	int st = 0;
+	uint64_t end = ms_now() + 10000;
+	while (waitpid(w->pid, &st, WNOHANG) == 0) {
+		if (ms_now() > end) {
+			kill(w->pid, SIGKILL);
+			waitpid(w->pid, &st, 0);
+			ck_abort_msg("the server did not exit after EOF");
+		}
+		usleep(5000);
+	}
+	close(w->out);
+	free(w->buf);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static json_int_t error_code(json_t *reply)
+{
+	json_t *e = json_object_get(reply, "error");
+	ck_assert_msg(e != NULL, "expected an error, got a result");
+	return json_integer_value(json_object_get(e, "code"));
+}
+
+static const char *error_message(json_t *reply)
+{
+	return json_string_value(json_object_get(json_object_get(reply, "error"), "message"));
+}
+
+static json_t *result_of(json_t *reply)
+{
+	json_t *r = json_object_get(reply, "result");
+	ck_assert_msg(r != NULL, "expected a result, got: %s",
+		      error_message(reply) ? error_message(reply) : "?");
+	return r;
+}
+
+static void initialize(struct wire *w)
+{
+	wire_puts(w, INIT_2025);
+	json_t *r = wire_reply(w);
+	ck_assert_str_eq(json_string_value(json_object_get(result_of(r), "protocolVersion")),
+			 "2025-11-25");
+	json_decref(r);
+	wire_puts(w, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
+}
+
+/* ---- error codes ---- */
+
+static const struct {
+	const char *line;
+	int code;
+	const char *id; /* the id echoed, as JSON text */
+} bad[] = {
+	{"garbage", -32700, "null"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":", -32700, "null"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"} trailing", -32700, "null"},
+	{"\"\\u0000\"", -32700, "null"},
+	{"[1,2]", -32600, "null"},
+	{"[]", -32600, "null"},
+	{"42", -32600, "null"},
+	{"{}", -32600, "null"},
+	{"{\"id\":1,\"method\":\"ping\"}", -32600, "1"},
+	{"{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}", -32600, "1"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":2}", -32600, "2"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":7}", -32600, "3"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"}", -32600, "null"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"ping\"}", -32600, "null"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":[1],\"method\":\"ping\"}", -32600, "null"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\"}}",
+	 -32600, "\"x\""},
+	{"{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"nope\"}", -32601, "4"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":[1]}", -32602, "5"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\"}", -32602, "6"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{}}", -32602, "7"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__nope\"}}",
+	 -32602, "8"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__echo_json\",\"arguments\":[]}}",
+	 -32602, "9"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/list\",\"params\":{\"cursor\":\"bogus\"}}",
+	 -32602, "10"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"tools/list\",\"params\":{\"cursor\":\"t:999999\"}}",
+	 -32602, "11"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"resources/read\",\"params\":{\"uri\":\"skill://probe/nope\"}}",
+	 -32002, "12"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"resources/read\",\"params\":{\"uri\":\"file:///etc/passwd\"}}",
+	 -32002, "13"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":14,\"method\":\"logging/setLevel\",\"params\":{\"level\":\"loud\"}}",
+	 -32602, "14"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":15,\"method\":\"prompts/get\",\"params\":{\"name\":\"nope\"}}",
+	 -32602, "15"},
+	{"{\"jsonrpc\":\"2.0\",\"id\":\"s\",\"method\":\"tools/list\",\"params\":\"x\"}", -32602, "\"s\""},
+	{"{\"jsonrpc\":\"2.0\",\"id\":16,\"method\":\"tools/list\",\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"1999-01-01\"}}}",
+	 -32022, "16"},
+};
+
+START_TEST(test_error_codes)
+{
+	struct wire w;
+	wire_open(&w, NULL);
+	initialize(&w);
+	char *line;
+	ck_assert_int_ge(asprintf(&line, "%s\n", bad[_i].line), 0);
+	wire_puts(&w, line);
+	free(line);
+	/* A ping after it shows the error was exactly one line. */
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":\"after\",\"method\":\"ping\"}\n");
+	json_t *r = wire_recv(&w);
+	ck_assert_msg(error_code(r) == bad[_i].code, "%s: code %lld, want %d (%s)", bad[_i].line,
+		      (long long)error_code(r), bad[_i].code, error_message(r));
+	ck_assert_msg(error_message(r) && *error_message(r), "an error says what was wrong");
+	char *id = json_dumps(json_object_get(r, "id"), JSON_ENCODE_ANY);
+	ck_assert_str_eq(id, bad[_i].id);
+	free(id);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "jsonrpc")), "2.0");
+	json_decref(r);
+	r = wire_recv(&w);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "id")), "after");
+	json_decref(r);
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+/* ---- lifecycle ---- */
+
+static const struct {
+	const char *asked, *answered;
+} versions[] = {
+	{"2025-11-25", "2025-11-25"}, {"2025-06-18", "2025-06-18"}, {"2025-03-26", "2025-03-26"},
+	{"2024-11-05", "2024-11-05"}, {"2099-01-01", "2025-11-25"}, {"2026-07-28", "2025-11-25"},
+};
+
+START_TEST(test_negotiation)
+{
+	struct wire w;
+	wire_open(&w, NULL);
+	char *line;
+	ck_assert_int_ge(asprintf(&line,
+				  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+				  "{\"protocolVersion\":\"%s\",\"capabilities\":{}}}\n",
+				  versions[_i].asked),
+			 0);
+	wire_puts(&w, line);
+	free(line);
+	json_t *r = wire_reply(&w), *res = result_of(r);
+	ck_assert_str_eq(json_string_value(json_object_get(res, "protocolVersion")),
+			 versions[_i].answered);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(res, "serverInfo"), "name")),
+			 "e2e");
+	ck_assert(json_is_object(json_object_get(json_object_get(res, "capabilities"), "tools")));
+	ck_assert(json_is_object(json_object_get(json_object_get(res, "capabilities"), "prompts")));
+	ck_assert(json_is_object(json_object_get(json_object_get(res, "capabilities"), "resources")));
+	ck_assert(json_is_object(json_object_get(json_object_get(res, "capabilities"), "logging")));
+	ck_assert_ptr_null(json_object_get(res, "resultType"));
+	json_decref(r);
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+START_TEST(test_before_initialize)
+{
+	struct wire w;
+	wire_open(&w, NULL);
+	/* ping is allowed at any time; other requests need the handshake. */
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__fail\"}}\n");
+	json_t *r = wire_reply(&w);
+	ck_assert(json_is_object(result_of(r)));
+	json_decref(r);
+	for (int i = 2; i <= 3; i++) {
+		r = wire_reply(&w);
+		ck_assert_int_eq(error_code(r), -32600);
+		ck_assert_ptr_nonnull(strstr(error_message(r), "initialize"));
+		json_decref(r);
+	}
+	initialize(&w);
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\"}\n");
+	r = wire_reply(&w);
+	ck_assert(json_is_array(json_object_get(result_of(r), "tools")));
+	json_decref(r);
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+START_TEST(test_notifications_silent)
+{
+	struct wire w;
+	wire_open(&w, NULL);
+	initialize(&w);
+	/* No reply to notifications (even unknown or malformed ones) or to responses. */
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/whatever\"}\n"
+		      "{\"jsonrpc\":\"2.0\",\"method\":\"tools/list\"}\n"
+		      "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":99}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":7}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":6,\"error\":{\"code\":1,\"message\":\"x\"}}\n"
+		      "\n\r\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"ping\"}\r\n");
+	json_t *r = wire_recv(&w);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "id")), "p");
+	json_decref(r);
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+/* ---- the stateless style ---- */
+
+START_TEST(test_modern_style)
+{
+	struct wire w;
+	wire_open(&w, NULL);
+	/* No handshake: discovery, then requests that carry their version. */
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{" META_2026 "}}\n");
+	json_t *r = wire_reply(&w), *res = result_of(r);
+	ck_assert_str_eq(json_string_value(json_object_get(res, "resultType")), "complete");
+	json_t *sv = json_object_get(res, "supportedVersions");
+	ck_assert_uint_eq(json_array_size(sv), 5);
+	ck_assert_str_eq(json_string_value(json_array_get(sv, 0)), "2026-07-28");
+	ck_assert(json_is_object(json_object_get(res, "capabilities")));
+	ck_assert(json_is_integer(json_object_get(res, "ttlMs")));
+	ck_assert(json_is_string(json_object_get(res, "cacheScope")));
+	json_t *si = json_object_get(json_object_get(res, "_meta"), "io.modelcontextprotocol/serverInfo");
+	ck_assert_str_eq(json_string_value(json_object_get(si, "name")), "e2e");
+	json_decref(r);
+
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{" META_2026 "}}\n");
+	r = wire_reply(&w);
+	res = result_of(r);
+	ck_assert_str_eq(json_string_value(json_object_get(res, "resultType")), "complete");
+	ck_assert_uint_gt(json_array_size(json_object_get(res, "tools")), 10);
+	ck_assert(json_is_integer(json_object_get(res, "ttlMs")));
+	ck_assert(json_is_object(json_object_get(res, "_meta")));
+	json_decref(r);
+
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":"
+		      "\"probe__echo_json\",\"arguments\":{\"text\":\"hi\"}," META_2026 "}}\n");
+	r = wire_reply(&w);
+	res = result_of(r);
+	ck_assert_str_eq(json_string_value(json_object_get(res, "resultType")), "complete");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(
+		json_array_get(json_object_get(res, "content"), 0), "text")), "\"text\": \"hi\""));
+	json_decref(r);
+
+	/* An unsupported version names the supported ones. */
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\",\"params\":{\"_meta\":{"
+		      "\"io.modelcontextprotocol/protocolVersion\":\"2030-01-01\","
+		      "\"io.modelcontextprotocol/clientCapabilities\":{}}}}\n");
+	r = wire_reply(&w);
+	ck_assert_int_eq(error_code(r), -32022);
+	json_t *data = json_object_get(json_object_get(r, "error"), "data");
+	ck_assert_str_eq(json_string_value(json_object_get(data, "requested")), "2030-01-01");
+	ck_assert_uint_eq(json_array_size(json_object_get(data, "supported")), 5);
+	json_decref(r);
+
+	/* The client's capabilities are required; the handshake-only methods are gone. */
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\",\"params\":{\"_meta\":{"
+		      "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"logging/setLevel\",\"params\":{\"level\":\"debug\"," META_2026 "}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\",\"params\":{\"_meta\":{"
+		      "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+		      "\"io.modelcontextprotocol/clientCapabilities\":{},"
+		      "\"io.modelcontextprotocol/logLevel\":\"loud\"}}}\n");
+	static const int codes[] = {-32602, -32601, -32602};
+	for (int i = 0; i < 3; i++) {
+		r = wire_reply(&w);
+		ck_assert_int_eq(error_code(r), codes[i]);
+		json_decref(r);
+	}
+	/* The handshake style still works in the same process. */
+	initialize(&w);
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}\n");
+	r = wire_reply(&w);
+	ck_assert_ptr_null(json_object_get(result_of(r), "resultType"));
+	json_decref(r);
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+START_TEST(test_modern_logging)
+{
+	struct wire w;
+	wire_open(&w, NULL);
+	/* Log messages go only to a request that asked for them, before its reply. */
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":"
+		      "\"probe__fail\",\"arguments\":{},\"_meta\":{"
+		      "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+		      "\"io.modelcontextprotocol/clientCapabilities\":{},"
+		      "\"io.modelcontextprotocol/logLevel\":\"warning\"}}}\n");
+	json_t *n = wire_recv(&w);
+	ck_assert_str_eq(json_string_value(json_object_get(n, "method")), "notifications/message");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(n, "params"), "level")),
+			 "warning");
+	json_decref(n);
+	json_t *r = wire_recv(&w);
+	ck_assert(json_is_true(json_object_get(result_of(r), "isError")));
+	json_decref(r);
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
+		      "\"probe__fail\",\"arguments\":{}," META_2026 "}}\n");
+	r = wire_recv(&w);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 2);
+	json_decref(r);
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+/* ---- lists ---- */
+
+static size_t count_tools(const char *const *args, const char *extra_params)
+{
+	struct wire w;
+	wire_open(&w, args);
+	initialize(&w);
+	size_t seen = 0;
+	char cursor[64] = "";
+	json_t *names = json_object();
+	for (int page = 0; page < 100; page++) {
+		char *line;
+		ck_assert_int_ge(asprintf(&line,
+					  "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/list\",\"params\":{%s%s%s%s}}\n",
+					  page, cursor[0] ? "\"cursor\":\"" : "", cursor,
+					  cursor[0] ? "\"" : "", extra_params ? extra_params : ""),
+				 0);
+		wire_puts(&w, line);
+		free(line);
+		json_t *r = wire_reply(&w), *res = result_of(r), *tool;
+		size_t i;
+		json_array_foreach(json_object_get(res, "tools"), i, tool) {
+			const char *name = json_string_value(json_object_get(tool, "name"));
+			ck_assert_ptr_nonnull(name);
+			ck_assert_msg(!json_object_get(names, name), "'%s' listed twice", name);
+			json_object_set_new(names, name, json_true());
+			json_t *schema = json_object_get(tool, "inputSchema");
+			ck_assert_str_eq(json_string_value(json_object_get(schema, "type")), "object");
+			ck_assert(json_is_string(json_object_get(tool, "description")));
+			ck_assert(json_is_string(json_object_get(tool, "title")));
+			seen++;
+		}
+		const char *next = json_string_value(json_object_get(res, "nextCursor"));
+		if (!next) {
+			json_decref(r);
+			break;
+		}
+		snprintf(cursor, sizeof cursor, "%s", next);
+		json_decref(r);
+	}
+	json_decref(names);
+	ck_assert_int_eq(wire_close(&w), 0);
+	return seen;
+}
+
+START_TEST(test_pagination)
+{
+	static const char *const page3[] = {"--page-size", "3", NULL};
+	static const char *const page1[] = {"--page-size", "1", NULL};
+	size_t all = count_tools(NULL, NULL);
+	ck_assert_uint_gt(all, 10);
+	ck_assert_uint_eq(count_tools(page3, NULL), all);
+	ck_assert_uint_eq(count_tools(page1, NULL), all);
+}
+END_TEST
+
+START_TEST(test_prompts_resources)
+{
+	static const char *const page2[] = {"--page-size", "2", NULL};
+	struct wire w;
+	wire_open(&w, page2);
+	initialize(&w);
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prompts/list\"}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"prompts/get\",\"params\":{\"name\":\"probe\"}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/templates/list\"}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"resources/read\",\"params\":{\"uri\":\"skill://probe/SKILL.md\"}}\n");
+	json_t *r = wire_reply(&w), *res = result_of(r);
+	json_t *p = json_array_get(json_object_get(res, "prompts"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(p, "name")), "probe");
+	json_decref(r);
+	r = wire_reply(&w);
+	json_t *msg = json_array_get(json_object_get(result_of(r), "messages"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(msg, "role")), "user");
+	const char *body = json_string_value(json_object_get(json_object_get(msg, "content"), "text"));
+	ck_assert_ptr_nonnull(body);
+	ck_assert_ptr_null(strstr(body, "name: probe")); /* the body, not the frontmatter */
+	json_decref(r);
+	r = wire_reply(&w);
+	json_t *tpl = json_array_get(json_object_get(result_of(r), "resourceTemplates"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(tpl, "uriTemplate")), "skill://{skill}/{+path}");
+	json_decref(r);
+	r = wire_reply(&w);
+	json_t *c = json_array_get(json_object_get(result_of(r), "contents"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(c, "mimeType")), "text/markdown");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(c, "text")), "name: probe"));
+	json_decref(r);
+
+	/* Every listed resource reads back, page by page. */
+	char cursor[64] = "";
+	size_t n = 0;
+	for (int page = 0; page < 100; page++) {
+		char *line;
+		ck_assert_int_ge(asprintf(&line, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"resources/list\",\"params\":{%s%s%s}}\n",
+					  100 + page, cursor[0] ? "\"cursor\":\"" : "", cursor, cursor[0] ? "\"" : ""),
+				 0);
+		wire_puts(&w, line);
+		free(line);
+		r = wire_reply(&w);
+		json_t *res2 = result_of(r), *item;
+		size_t i;
+		ck_assert_uint_le(json_array_size(json_object_get(res2, "resources")), 2);
+		json_array_foreach(json_object_get(res2, "resources"), i, item) {
+			const char *uri = json_string_value(json_object_get(item, "uri"));
+			ck_assert_msg(uri && !strncmp(uri, "skill://probe/", 14), "uri %s", uri ? uri : "?");
+			ck_assert(json_is_string(json_object_get(item, "mimeType")));
+			ck_assert(json_is_string(json_object_get(item, "name")));
+			ck_assert_int_ge(asprintf(&line, "{\"jsonrpc\":\"2.0\",\"id\":\"r\",\"method\":\"resources/read\",\"params\":{\"uri\":\"%s\"}}\n", uri), 0);
+			wire_puts(&w, line);
+			free(line);
+			json_t *rr = wire_reply(&w);
+			json_t *cc = json_array_get(json_object_get(result_of(rr), "contents"), 0);
+			ck_assert_str_eq(json_string_value(json_object_get(cc, "uri")), uri);
+			ck_assert(json_is_string(json_object_get(cc, "text")) ||
+				  json_is_string(json_object_get(cc, "blob")));
+			json_decref(rr);
+			n++;
+		}
+		const char *next = json_string_value(json_object_get(res2, "nextCursor"));
+		snprintf(cursor, sizeof cursor, "%s", next ? next : "");
+		json_decref(r);
+		if (!next)
+			break;
+	}
+	ck_assert_uint_gt(n, 10);
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+/* ---- tool calls ---- */
+
+static json_t *call(struct wire *w, const char *id, const char *name, const char *args)
+{
+	char *line;
+	ck_assert_int_ge(asprintf(&line, "{\"jsonrpc\":\"2.0\",\"id\":\"%s\",\"method\":\"tools/call\","
+					 "\"params\":{\"name\":\"%s\",\"arguments\":%s}}\n",
+				  id, name, args),
+			 0);
+	wire_puts(w, line);
+	free(line);
+	return wire_reply(w);
+}
+
+static const char *first_text(json_t *reply)
+{
+	json_t *content = json_object_get(result_of(reply), "content");
+	return json_string_value(json_object_get(json_array_get(content, 0), "text"));
+}
+
+static const char *all_text(json_t *reply, char *buf, size_t n)
+{
+	json_t *content = json_object_get(result_of(reply), "content"), *b;
+	size_t i, k = 0;
+	buf[0] = '\0';
+	json_array_foreach(content, i, b) {
+		const char *t = json_string_value(json_object_get(b, "text"));
+		if (t && k < n)
+			k += (size_t)snprintf(buf + k, n - k, "%s\n", t);
+	}
+	return buf;
+}
+
+static bool is_error(json_t *reply)
+{
+	return json_is_true(json_object_get(result_of(reply), "isError"));
+}
+
+START_TEST(test_call_results)
+{
+	struct wire w;
+	static char text[1 << 18];
+	wire_open(&w, NULL);
+	initialize(&w);
+	json_t *r = call(&w, "a", "probe__echo_json", "{\"text\":\"hi\",\"times\":2}");
+	ck_assert(!is_error(r));
+	ck_assert_ptr_nonnull(strstr(first_text(r), "\"text\": \"hihi\""));
+	json_decref(r);
+
+	r = call(&w, "b", "probe__echo_json", "{\"times\":2}");
+	ck_assert(is_error(r));
+	ck_assert_ptr_nonnull(strstr(first_text(r), "'text'"));
+	json_decref(r);
+
+	r = call(&w, "c", "probe__echo_json", "{\"text\":\"x\",\"nope\":1}");
+	ck_assert(is_error(r));
+	ck_assert_ptr_nonnull(strstr(first_text(r), "'nope'"));
+	json_decref(r);
+
+	r = call(&w, "d", "probe__fail", "{}");
+	ck_assert(is_error(r));
+	all_text(r, text, sizeof text);
+	ck_assert_ptr_nonnull(strstr(text, "partial output"));
+	ck_assert_ptr_nonnull(strstr(text, "exited with status 3"));
+	ck_assert_ptr_nonnull(strstr(text, "something went wrong"));
+	json_decref(r);
+
+	r = call(&w, "e", "probe__segv", "{}");
+	ck_assert(is_error(r));
+	ck_assert_ptr_nonnull(strstr(all_text(r, text, sizeof text), "signal"));
+	json_decref(r);
+
+	r = call(&w, "f", "probe__sleepy", "{}");
+	ck_assert(is_error(r));
+	ck_assert_ptr_nonnull(strstr(all_text(r, text, sizeof text), "timed out"));
+	json_decref(r);
+
+	/* A flood is capped, and still arrives as one line of valid JSON. */
+	r = call(&w, "g", "probe__flood", "{}");
+	ck_assert_ptr_nonnull(strstr(all_text(r, text, sizeof text), "truncated"));
+	json_decref(r);
+
+	/* Builtins. */
+	r = call(&w, "h", "list_skills", "{}");
+	ck_assert(!is_error(r));
+	ck_assert_ptr_nonnull(strstr(first_text(r), "\"probe\""));
+	json_decref(r);
+	r = call(&w, "i", "read_skill_file", "{\"skill\":\"probe\",\"path\":\"scripts/fail.sh\"}");
+	ck_assert(!is_error(r));
+	ck_assert_ptr_nonnull(strstr(first_text(r), "exit 3"));
+	json_decref(r);
+	r = call(&w, "j", "read_skill_file", "{\"skill\":\"probe\",\"path\":\"nope.md\"}");
+	ck_assert(is_error(r));
+	ck_assert_ptr_nonnull(strstr(first_text(r), "scripts/fail.sh"));
+	json_decref(r);
+	r = call(&w, "k", "read_skill_file", "{\"skill\":\"prob\",\"path\":\"SKILL.md\"}");
+	ck_assert(is_error(r));
+	ck_assert_ptr_nonnull(strstr(first_text(r), "did you mean 'probe'"));
+	json_decref(r);
+	/* The activation builtins exist only with --scoped. */
+	r = call(&w, "l", "activate_skill", "{\"name\":\"probe\"}");
+	ck_assert_int_eq(error_code(r), -32602);
+	json_decref(r);
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+START_TEST(test_progress_and_logging)
+{
+	struct wire w;
+	wire_open(&w, NULL);
+	initialize(&w);
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"logging/setLevel\",\"params\":{\"level\":\"debug\"}}\n");
+	json_decref(wire_reply(&w));
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
+		      "\"probe__sleepy\",\"arguments\":{},\"_meta\":{\"progressToken\":\"tok\"}}}\n");
+	int progress = 0, logs = 0;
+	for (;;) {
+		json_t *m = wire_recv(&w);
+		const char *method = json_string_value(json_object_get(m, "method"));
+		if (!method) {
+			ck_assert_int_eq(json_integer_value(json_object_get(m, "id")), 2);
+			json_decref(m);
+			break;
+		}
+		json_t *params = json_object_get(m, "params");
+		if (!strcmp(method, "notifications/progress")) {
+			ck_assert_str_eq(json_string_value(json_object_get(params, "progressToken")), "tok");
+			ck_assert_int_eq(json_number_value(json_object_get(params, "progress")), progress);
+			progress++;
+		} else if (!strcmp(method, "notifications/message")) {
+			ck_assert(json_is_string(json_object_get(params, "level")));
+			ck_assert_ptr_nonnull(json_object_get(params, "data"));
+			logs++;
+		}
+		json_decref(m);
+	}
+	/* One at the start, then about one a second for a 1 s timeout. */
+	ck_assert_int_ge(progress, 1);
+	ck_assert_int_ge(logs, 2);
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+START_TEST(test_slow_tool_does_not_block)
+{
+	struct wire w;
+	wire_open(&w, NULL);
+	initialize(&w);
+	uint64_t t0 = ms_now();
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":\"slow\",\"method\":\"tools/call\",\"params\":{\"name\":\"probe__sleepy\"}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":\"ping\",\"method\":\"ping\"}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":\"list\",\"method\":\"tools/list\"}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":\"fast\",\"method\":\"tools/call\",\"params\":{\"name\":\"probe__echo_json\",\"arguments\":{\"text\":\"x\"}}}\n");
+	static const char *const order[] = {"ping", "list", "fast", "slow"};
+	for (int i = 0; i < 4; i++) {
+		json_t *r = wire_reply(&w);
+		ck_assert_str_eq(json_string_value(json_object_get(r, "id")), order[i]);
+		if (i < 3)
+			ck_assert_uint_lt(ms_now() - t0, 900);
+		json_decref(r);
+	}
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+START_TEST(test_cancel)
+{
+	static const char *const one[] = {"--jobs", "1", NULL};
+	struct wire w;
+	wire_open(&w, one);
+	initialize(&w);
+	/* With one slot, the queued call can start only once the sleeper is gone. */
+	uint64_t t0 = ms_now();
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__sleepy\"}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__sleepy\"}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__echo_json\",\"arguments\":{\"text\":\"x\"}}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":2,\"reason\":\"queued\"}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":1,\"reason\":\"running\"}}\n");
+	json_t *r = wire_reply(&w);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 3);
+	ck_assert_uint_lt(ms_now() - t0, 800);
+	json_decref(r);
+	/* Nothing more comes for 1 or 2. */
+	char *line = wire_line(&w, 1500);
+	ck_assert_msg(line == NULL, "unexpected: %s", line);
+	/* Cancelling an id that is gone is ignored. */
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":1}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n");
+	r = wire_reply(&w);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 1);
+	json_decref(r);
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+START_TEST(test_queue_and_duplicates)
+{
+	static const char *const small[] = {"--jobs", "1", "--queue", "1", NULL};
+	struct wire w;
+	wire_open(&w, small);
+	initialize(&w);
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__sleepy\"}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__echo_json\",\"arguments\":{\"text\":\"q\"}}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__echo_json\",\"arguments\":{\"text\":\"x\"}}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n");
+	/* 3 finds the queue full; the second 1 reuses an id in flight. */
+	json_t *r = wire_reply(&w);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 3);
+	ck_assert(is_error(r));
+	ck_assert_ptr_nonnull(strstr(first_text(r), "busy"));
+	json_decref(r);
+	r = wire_reply(&w);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 1);
+	ck_assert_int_eq(error_code(r), -32600);
+	json_decref(r);
+	/* Then the sleeper times out and the queued call runs. */
+	r = wire_reply(&w);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 1);
+	ck_assert(is_error(r));
+	json_decref(r);
+	r = wire_reply(&w);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 2);
+	ck_assert(!is_error(r));
+	json_decref(r);
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+START_TEST(test_concurrent_calls)
+{
+	struct wire w;
+	wire_open(&w, NULL);
+	initialize(&w);
+	enum { N = 40 };
+	for (int i = 0; i < N; i++) {
+		char line[256];
+		snprintf(line, sizeof line, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__echo_json\",\"arguments\":{\"text\":\"v%d\"}}}\n", i, i);
+		wire_puts(&w, line);
+	}
+	bool seen[N] = {false};
+	for (int i = 0; i < N; i++) {
+		json_t *r = wire_reply(&w);
+		json_int_t id = json_integer_value(json_object_get(r, "id"));
+		ck_assert(id >= 0 && id < N && !seen[id]);
+		seen[id] = true;
+		char want[32];
+		snprintf(want, sizeof want, "\"text\": \"v%d\"", (int)id);
+		ck_assert_ptr_nonnull(strstr(first_text(r), want));
+		json_decref(r);
+	}
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+START_TEST(test_scoped)
+{
+	static const char *const scoped[] = {"--scoped", NULL};
+	struct wire w;
+	wire_open(&w, scoped);
+	initialize(&w);
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}\n");
+	json_t *r = wire_reply(&w);
+	ck_assert_uint_eq(json_array_size(json_object_get(result_of(r), "tools")), 4);
+	json_decref(r);
+	r = call(&w, "x", "probe__echo_json", "{\"text\":\"x\"}");
+	ck_assert_int_eq(error_code(r), -32602);
+	ck_assert_ptr_nonnull(strstr(error_message(r), "activate_skill"));
+	json_decref(r);
+
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"activate_skill\",\"arguments\":{\"name\":\"probe\"}}}\n");
+	json_t *n = wire_recv(&w);
+	ck_assert_str_eq(json_string_value(json_object_get(n, "method")), "notifications/tools/list_changed");
+	json_decref(n);
+	r = wire_reply(&w);
+	ck_assert(!is_error(r));
+	ck_assert_ptr_nonnull(strstr(first_text(r), "probe__echo_json"));
+	json_decref(r);
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}\n");
+	r = wire_reply(&w);
+	ck_assert_uint_gt(json_array_size(json_object_get(result_of(r), "tools")), 10);
+	json_decref(r);
+	r = call(&w, "y", "probe__echo_json", "{\"text\":\"x\"}");
+	ck_assert(!is_error(r));
+	json_decref(r);
+	r = call(&w, "z", "activate_skill", "{\"name\":\"nope\"}");
+	ck_assert(is_error(r));
+	json_decref(r);
+
+	/* Deactivating notifies again and hides the tools. */
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"deactivate_skill\",\"arguments\":{\"name\":\"probe\"}}}\n");
+	n = wire_recv(&w);
+	ck_assert_str_eq(json_string_value(json_object_get(n, "method")), "notifications/tools/list_changed");
+	json_decref(n);
+	json_decref(wire_reply(&w));
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\"}\n");
+	r = wire_reply(&w);
+	ck_assert_uint_eq(json_array_size(json_object_get(result_of(r), "tools")), 4);
+	json_decref(r);
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+/* ---- bad input at the byte level ---- */
+
+START_TEST(test_long_lines)
+{
+	struct wire w;
+	wire_open(&w, NULL);
+	initialize(&w);
+	/* 10 MiB inside a valid request is served. */
+	size_t big = 10u << 20;
+	char *line = malloc(big + 128);
+	int k = sprintf(line, "{\"jsonrpc\":\"2.0\",\"id\":\"big\",\"method\":\"ping\",\"params\":{\"pad\":\"");
+	memset(line + k, 'a', big);
+	strcpy(line + k + big, "\"}}\n");
+	wire_send(&w, line, strlen(line));
+	json_t *r = wire_reply(&w);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "id")), "big");
+	result_of(r);
+	json_decref(r);
+	/* 20 MiB is over the limit: one error, then the server goes on. */
+	size_t huge = 20u << 20;
+	line = realloc(line, huge + 2);
+	memset(line, 'b', huge);
+	strcpy(line + huge, "\n");
+	wire_send(&w, line, huge + 1);
+	free(line);
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":\"next\",\"method\":\"ping\"}\n");
+	r = wire_reply(&w);
+	ck_assert_int_eq(error_code(r), -32600);
+	ck_assert_ptr_nonnull(strstr(error_message(r), "limit"));
+	json_decref(r);
+	r = wire_reply(&w);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "id")), "next");
+	json_decref(r);
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+START_TEST(test_eof_mid_call)
+{
+	struct wire w;
+	wire_open(&w, NULL);
+	initialize(&w);
+	/* The last line needs no newline; EOF kills the running call at once. */
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__sleepy\"}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+	uint64_t t0 = ms_now();
+	close(w.in);
+	w.in = -1;
+	json_t *r = wire_reply(&w);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 2);
+	json_decref(r);
+	ck_assert_ptr_null(wire_line(&w, 2000));
+	ck_assert_int_eq(wire_close(&w), 0);
+	ck_assert_uint_lt(ms_now() - t0, 900);
+}
+END_TEST
+
+START_TEST(test_sigterm)
+{
+	struct wire w;
+	wire_open(&w, NULL);
+	initialize(&w);
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__sleepy\"}}\n");
+	usleep(100000);
+	uint64_t t0 = ms_now();
+	kill(w.pid, SIGTERM);
+	int st;
+	ck_assert_int_eq(waitpid(w.pid, &st, 0), w.pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_uint_lt(ms_now() - t0, 900);
+	close(w.in);
+	close(w.out);
+	free(w.buf);
+}
+END_TEST
+
+START_TEST(test_client_gone)
+{
+	struct wire w;
+	wire_open(&w, NULL);
+	initialize(&w);
+	/* The reader goes away while replies are pending: exit, don't spin. */
+	close(w.out);
+	w.out = open("/dev/null", O_RDONLY);
+	/* One write, before the server has anything to say, so it cannot fail. */
+	char batch[64 * 50 + 1] = "";
+	for (int i = 0; i < 50; i++)
+		strcat(batch, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}\n");
+	wire_puts(&w, batch);
+	ck_assert_int_eq(wire_close(&w), 0);
+}
+END_TEST
+
+START_TEST(test_help)
+{
+	struct tu_run r;
+	tu_run(&r, "%s mcp --help", tu_env("E2E_AGENT", "build/e2e"));
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "--scoped"));
+	ck_assert_ptr_nonnull(strstr(r.out, "2026-07-28"));
+	tu_run_release(&r);
+	tu_run(&r, "%s mcp --jobs 0", tu_env("E2E_AGENT", "build/e2e"));
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_ptr_nonnull(strstr(r.err, "--jobs"));
+	tu_run_release(&r);
+	tu_run(&r, "%s mcp --bogus", tu_env("E2E_AGENT", "build/e2e"));
+	ck_assert_int_eq(r.status, 2);
+	tu_run_release(&r);
+}
+END_TEST
+
+/* The request handler under the fuzzer (tests/fuzz/mcp_fuzz.c), fixed seeds. */
+START_TEST(test_fuzz)
+{
+	struct tu_run r;
+	tu_run(&r, "%s -n %d -s %d", tu_env("MCP_FUZZ", "build/mcp-fuzz"),
+	       getenv("SANITIZE") && *getenv("SANITIZE") ? 1500 : 4000, 1 + _i);
+	ck_assert_msg(r.status == 0 && strstr(r.out, ": ok"), "fuzzer failed (%d):\n%s%s", r.status,
+		      r.out, r.err);
+	tu_run_release(&r);
+}
+END_TEST
+
+Suite *suite_mcp(void)
+{
+	Suite *s = suite_create("mcp");
+	TCase *tc = tcase_create("wire");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_error_codes, 0, sizeof bad / sizeof bad[0]);
+	tcase_add_loop_test(tc, test_negotiation, 0, sizeof versions / sizeof versions[0]);
+	tcase_add_test(tc, test_before_initialize);
+	tcase_add_test(tc, test_notifications_silent);
+	tcase_add_test(tc, test_modern_style);
+	tcase_add_test(tc, test_modern_logging);
+	tcase_add_test(tc, test_pagination);
+	tcase_add_test(tc, test_prompts_resources);
+	tcase_add_test(tc, test_call_results);
+	tcase_add_test(tc, test_progress_and_logging);
+	tcase_add_test(tc, test_slow_tool_does_not_block);
+	tcase_add_test(tc, test_cancel);
+	tcase_add_test(tc, test_queue_and_duplicates);
+	tcase_add_test(tc, test_concurrent_calls);
+	tcase_add_test(tc, test_scoped);
+	tcase_add_test(tc, test_long_lines);
+	tcase_add_test(tc, test_eof_mid_call);
+	tcase_add_test(tc, test_sigterm);
+	tcase_add_test(tc, test_client_gone);
+	tcase_add_test(tc, test_help);
+	suite_add_tcase(s, tc);
+	TCase *fuzz = tcase_create("fuzz");
+	tcase_add_checked_fixture(fuzz, setup, teardown);
+	tcase_set_timeout(fuzz, 240);
+	tcase_add_loop_test(fuzz, test_fuzz, 0, 2);
+	suite_add_tcase(s, fuzz);
+	return s;
+}
