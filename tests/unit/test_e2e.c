@@ -449,6 +449,19 @@ START_TEST(test_valgrind)
 	       vg, skillc(), vg, tu_env("AGENT", "build/agent"), vg, agent());
 	ck_assert_msg(r.status == 0, "valgrind: status %d\n%s", r.status, r.err);
 	tu_run_release(&r);
+	/* An MCP session: lists, a structured result, a failure, a cancelled call. */
+	tu_run(&r, "printf '%%s\\n' "
+	       "'{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\"}}' "
+	       "'{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"cursor\":\"t:1\"}}' "
+	       "'{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/list\"}' "
+	       "'{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__structured\",\"arguments\":{}}}' "
+	       "'{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__fail\",\"_meta\":{\"progressToken\":1}}}' "
+	       "'{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__sleepy\"}}' "
+	       "'{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":5}}' "
+	       "| { cat; sleep 2; } | %s %s mcp >/dev/null",
+	       vg, agent());
+	ck_assert_msg(r.status == 0, "valgrind mcp: status %d\n%s", r.status, r.err);
+	tu_run_release(&r);
 }
 END_TEST
 

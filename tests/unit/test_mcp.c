@@ -499,6 +499,26 @@ static size_t count_tools(const char *const *args, const char *extra_params)
 			ck_assert_str_eq(json_string_value(json_object_get(schema, "type")), "object");
 			ck_assert(json_is_string(json_object_get(tool, "description")));
 			ck_assert(json_is_string(json_object_get(tool, "title")));
+			if (!strcmp(name, "probe__structured")) {
+				ck_assert_str_eq(json_string_value(json_object_get(tool, "title")),
+						 "Structured result");
+				ck_assert(json_is_true(json_object_get(json_object_get(tool, "annotations"),
+								       "readOnlyHint")));
+				ck_assert_str_eq(json_string_value(json_object_get(
+							 json_object_get(tool, "outputSchema"), "type")),
+						 "object");
+			} else if (!strcmp(name, "probe__fail")) {
+				ck_assert_ptr_null(json_object_get(tool, "outputSchema"));
+				ck_assert_ptr_null(json_object_get(tool, "annotations"));
+				ck_assert_str_eq(json_string_value(json_object_get(tool, "title")), "Fail");
+			} else if (!strcmp(name, "probe__segv")) {
+				/* No parameters: an empty object and nothing else. */
+				json_t *want = json_pack("{s:s,s:b}", "type", "object", "additionalProperties", 0);
+				char *got = json_dumps(schema, JSON_SORT_KEYS);
+				ck_assert_msg(json_equal(schema, want), "schema %s", got);
+				free(got);
+				json_decref(want);
+			}
 			seen++;
 		}
 		const char *next = json_string_value(json_object_get(res, "nextCursor"));
@@ -678,6 +698,27 @@ START_TEST(test_call_results)
 	r = call(&w, "g", "probe__flood", "{}");
 	ck_assert_ptr_nonnull(strstr(all_text(r, text, sizeof text), "truncated"));
 	json_decref(r);
+
+	/* A declared output schema: conforming JSON becomes structuredContent;
+	 * anything else is an error result, never an invalid structuredContent. */
+	r = call(&w, "s1", "probe__structured", "{\"mode\":\"ok\"}");
+	ck_assert(!is_error(r));
+	json_t *sc = json_object_get(result_of(r), "structuredContent");
+	ck_assert_int_eq(json_integer_value(json_object_get(sc, "count")), 3);
+	ck_assert_uint_eq(json_array_size(json_object_get(sc, "items")), 3);
+	json_decref(r);
+	static const struct {
+		const char *mode, *says;
+	} bad_out[] = {{"text", "not a JSON object"}, {"wrong", "does not match its output schema"}};
+	for (size_t i = 0; i < 2; i++) {
+		char args[64];
+		snprintf(args, sizeof args, "{\"mode\":\"%s\"}", bad_out[i].mode);
+		r = call(&w, "s2", "probe__structured", args);
+		ck_assert(is_error(r));
+		ck_assert_ptr_null(json_object_get(result_of(r), "structuredContent"));
+		ck_assert_msg(strstr(all_text(r, text, sizeof text), bad_out[i].says), "%s", text);
+		json_decref(r);
+	}
 
 	/* Builtins. */
 	r = call(&w, "h", "list_skills", "{}");
