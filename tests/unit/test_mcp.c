@@ -576,6 +576,29 @@ START_TEST(test_prompts_resources)
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(c, "text")), "name: probe"));
 	json_decref(r);
 
+	/* Binary content is a base64 blob; names are percent-encoded in URIs. */
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"resources/read\",\"params\":{\"uri\":\"skill://probe/assets/blob.bin\"}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"resources/read\",\"params\":{\"uri\":\"skill://probe/assets/two%20words%25.txt\"}}\n"
+		      "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"resources/read\",\"params\":{\"uri\":\"skill://probe/assets/two%2\"}}\n");
+	r = wire_reply(&w);
+	c = json_array_get(json_object_get(result_of(r), "contents"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(c, "mimeType")), "application/octet-stream");
+	ck_assert_ptr_null(json_object_get(c, "text"));
+	const char *blob = json_string_value(json_object_get(c, "blob"));
+	ck_assert_uint_eq(strlen(blob), 344); /* 256 bytes */
+	ck_assert(!strncmp(blob, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g", 44));
+	ck_assert(!strcmp(blob + 336, "/P3+/w=="));
+	json_decref(r);
+	r = wire_reply(&w);
+	c = json_array_get(json_object_get(result_of(r), "contents"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(c, "uri")), "skill://probe/assets/two%20words%25.txt");
+	ck_assert_str_eq(json_string_value(json_object_get(c, "text")), "caf\xc3\xa9\n");
+	ck_assert_str_eq(json_string_value(json_object_get(c, "mimeType")), "text/plain");
+	json_decref(r);
+	r = wire_reply(&w);
+	ck_assert_int_eq(error_code(r), -32002);
+	json_decref(r);
+
 	/* Every listed resource reads back, page by page. */
 	char cursor[64] = "";
 	size_t n = 0;
