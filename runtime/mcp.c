@@ -414,7 +414,7 @@ static int page_start(struct mcp *m, const struct mcp_req *r, char kind, size_t 
 	if (s && s[0] == kind && s[1] == ':' && s[2] >= '0' && s[2] <= '9') {
 		errno = 0;
 		unsigned long long v = strtoull(s + 2, &end, 10);
-		if (!*end && !errno && v > 0 && v <= total) {
+		if (!*end && !errno && v > 0 && v < total) {
 			*start = (size_t)v;
 			return 0;
 		}

@@ -1,0 +1,230 @@
+// lib.mjs - what the `agent mcp` tests share: the SDK loaded from where
+// the Makefile installed it, a client connected to an agent, and checks
+// that print one line each and stop the script at the first failure.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+// The SDK is installed by `make` into $(BUILD)/npm (MCP_SDK_DIR), outside
+// this folder. ESM ignores NODE_PATH and resolves a bare specifier only from
+// node_modules above the importing file, so the subpath is resolved here
+// through the package's own "exports" map (its "import" condition) and
+// imported by file URL; the SDK's own imports then resolve normally from
+// inside node_modules.
+const SDK_DIR = resolve(process.env.MCP_SDK_DIR || join(ROOT, 'build', 'npm'));
+const PKG_DIR = join(SDK_DIR, 'node_modules', '@modelcontextprotocol', 'sdk');
+
+function exportTarget(exportsMap, sub) {
+	const pick = (e) => (typeof e === 'string' ? e : e && (e.import ?? e.default));
+	if (exportsMap[sub])
+		return pick(exportsMap[sub]);
+	for (const [key, val] of Object.entries(exportsMap)) {
+		const star = key.indexOf('*');
+		if (star < 0)
+			continue;
+		const pre = key.slice(0, star), post = key.slice(star + 1);
+		if (sub.startsWith(pre) && sub.endsWith(post) && sub.length >= key.length - 1)
+			return pick(val)?.replace('*', sub.slice(pre.length, sub.length - post.length));
+	}
+	return undefined;
+}
+
+async function sdk(sub) {
+	let pkg;
+	try {
+		pkg = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8'));
+	} catch (e) {
+		console.log(`FAIL cannot load @modelcontextprotocol/sdk from ${PKG_DIR} ` +
+			`(set MCP_SDK_DIR to the folder holding node_modules): ${e.message}`);
+		process.exit(2);
+	}
+	const target = exportTarget(pkg.exports, sub);
+	if (!target)
+		throw new Error(`@modelcontextprotocol/sdk exports no '${sub}'`);
+	return import(pathToFileURL(join(PKG_DIR, target)).href);
+}
+
+export const SDK_VERSION = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8')).version;
+export const { Client } = await sdk('./client/index.js');
+export const { StdioClientTransport } = await sdk('./client/stdio.js');
+export const {
+	McpError, ErrorCode, LATEST_PROTOCOL_VERSION,
+	LoggingMessageNotificationSchema, ToolListChangedNotificationSchema,
+	ProgressNotificationSchema,
+} = await sdk('./types.js');
+
+// ---- checks ----
+
+const clients = [];
+const temps = [];
+let count = 0;
+let current = '(setup)';
+
+async function cleanup() {
+	for (const c of clients.splice(0))
+		await c.close().catch(() => {});
+	for (const d of temps.splice(0))
+		rmSync(d, { recursive: true, force: true });
+}
+
+function die(msg) {
+	console.log(`FAIL ${msg}`);
+	cleanup().finally(() => process.exit(1));
+}
+
+// A hang anywhere would otherwise be seen only as the runner's timeout.
+const WATCHDOG_S = Number(process.env.MCP_TEST_TIMEOUT || 45);
+setTimeout(() => die(`${current}: still running after ${WATCHDOG_S} s`), WATCHDOG_S * 1000).unref();
+process.on('unhandledRejection', (e) => die(`${current}: unhandled rejection: ${e?.stack ?? e}`));
+
+export async function check(name, fn) {
+	current = name;
+	try {
+		await fn();
+	} catch (e) {
+		die(`${name}: ${e?.stack ?? e}`);
+		await new Promise(() => {}); // die() exits
+	}
+	console.log(`ok ${++count} - ${name}`);
+}
+
+export async function done() {
+	current = '(closing the clients)';
+	try {
+		await cleanup();
+	} catch (e) {
+		die(`${current}: ${e?.stack ?? e}`);
+		await new Promise(() => {});
+	}
+	console.log(`# ${count} checks passed`);
+	process.exit(0);
+}
+
+// The agent to test: the script's first argument.
+export function agentArg() {
+	const a = process.argv[2];
+	if (!a) {
+		console.log(`usage: node ${process.argv[1]} AGENT`);
+		process.exit(2);
+	}
+	return resolve(a);
+}
+
+export function tempDir(prefix = 'mcp-test-') {
+	const d = mkdtempSync(join(tmpdir(), prefix));
+	temps.push(d);
+	return d;
+}
+
+// ---- the client ----
+
+// The environment given to the server, explicitly: a cache of its own so
+// runs never share extracted scripts, and the sanitizers' options through.
+function serverEnv(cache) {
+	const env = { PATH: process.env.PATH, HOME: process.env.HOME || cache, XDG_CACHE_HOME: cache };
+	for (const k of ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS'])
+		if (process.env[k] !== undefined)
+			env[k] = process.env[k];
+	return env;
+}
+
+/*
+ * Start `command ...args` (by default `agent mcp`) and connect the SDK
+ * client to it: initialize and notifications/initialized. The server's
+ * stderr is passed through, and closing fails when it shows a sanitizer
+ * report.
+ */
+export async function connect(agent, extra = [], opts = {}) {
+	const cache = tempDir('mcp-cache-');
+	const transport = new StdioClientTransport({
+		command: agent,
+		args: opts.args ?? ['mcp', ...extra],
+		env: serverEnv(cache),
+		stderr: 'pipe',
+	});
+	// The raw traffic, both ways, for checks the SDK's API cannot see
+	// (the negotiated version, a reply that should never come).
+	const sent = [], received = [];
+	let handler;
+	Object.defineProperty(transport, 'onmessage', {
+		configurable: true,
+		get: () => handler && ((msg, extra) => {
+			received.push(msg);
+			return handler(msg, extra);
+		}),
+		set: (h) => {
+			handler = h;
+		},
+	});
+	const send = transport.send.bind(transport);
+	transport.send = (msg, o) => {
+		sent.push(msg);
+		return send(msg, o);
+	};
+	let stderr = '';
+	transport.stderr.on('data', (b) => {
+		stderr += b;
+		process.stderr.write(b);
+	});
+	const client = new Client({ name: 'skillc-tests', version: '1.0.0' },
+				  { capabilities: opts.capabilities ?? {} });
+	await client.connect(transport);
+	const close = client.close.bind(client);
+	client.close = async () => {
+		await close();
+		// Give the pipe a moment to deliver what the exiting server wrote.
+		await new Promise((r) => setTimeout(r, 50));
+		assert.doesNotMatch(stderr, /AddressSanitizer|LeakSanitizer|runtime error:/,
+				    'the server reported a sanitizer error');
+	};
+	client.serverStderr = () => stderr;
+	client.sent = sent;
+	client.received = received;
+	clients.push(client);
+	return client;
+}
+
+export async function disconnect(client) {
+	const i = clients.indexOf(client);
+	if (i >= 0)
+		clients.splice(i, 1);
+	await client.close();
+}
+
+// Every tool, following nextCursor; fails on a cursor seen twice.
+export async function allTools(client) {
+	const tools = [];
+	const seen = new Set();
+	let cursor;
+	do {
+		const page = await client.listTools(cursor === undefined ? {} : { cursor });
+		tools.push(...page.tools);
+		cursor = page.nextCursor;
+		assert.ok(cursor === undefined || !seen.has(cursor), `cursor '${cursor}' repeats`);
+		seen.add(cursor);
+	} while (cursor !== undefined);
+	return tools;
+}
+
+// The text of a result's text content blocks, joined.
+export function textOf(result) {
+	assert.ok(Array.isArray(result.content), 'result has no content array');
+	return result.content.filter((c) => c.type === 'text').map((c) => c.text).join('\n');
+}
+
+// Run fn and return the McpError it throws.
+export async function mcpError(fn) {
+	try {
+		await fn();
+	} catch (e) {
+		assert.ok(e instanceof McpError, `expected an McpError, got ${e?.stack ?? e}`);
+		return e;
+	}
+	assert.fail('expected an McpError, but the request succeeded');
+}
+
+export { assert };
