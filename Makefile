@@ -161,6 +161,18 @@ $(MCP_FUZZ): $(BUILD)/tests/fuzz/mcp_fuzz.o $(E2E_AGENT) $(RT_LIB)
 	$(say) LD $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/gen-e2e/table.o $(BUILD)/gen-e2e/data.o $(RT_LIB) $(RT_LIBS)
 
+# --- MCP SDK for tests/mcp (the `agent mcp` end-to-end tests) -------------
+# The official TypeScript SDK and its dependencies, pinned by integrity hash in
+# tests/mcp/package-lock.json, installed by `npm ci` (mk/npm-test.sh). The
+# runner finds it through MCP_SDK_DIR; the ASan pass reuses this install.
+MCP_SDK_DIR ?= $(BUILD)/npm
+export MCP_SDK_DIR
+$(MCP_SDK_DIR)/.installed: tests/mcp/package.json tests/mcp/package-lock.json mk/npm-test.sh | $(DEPS_OK)
+	$(say) NPM "$(MCP_SDK_DIR)"
+	$(Q)bash mk/npm-test.sh tests/mcp $(MCP_SDK_DIR)
+unit: $(MCP_SDK_DIR)/.installed
+# --- end of MCP SDK ----------------------------------------------------------
+
 unit: $(TEST_RUNNER) $(SKILLC) $(AGENT_BIN) $(E2E_AGENT) $(MCP_FUZZ)
 	$(Q)SKILLC=$(SKILLC) AGENT=$(AGENT_BIN) E2E_AGENT=$(E2E_AGENT) MCP_FUZZ=$(MCP_FUZZ) CC='$(CC)' SANITIZE='$(SANITIZE)' BUILD='$(BUILD)' \
 	  TEST_ROOT=$(CURDIR) $(TEST_RUNNER)
@@ -175,14 +187,21 @@ check-headers: | $(DEPS_OK)
 test: check-headers
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 CFLAGS='-O1 -g' \
-	  DEPS_OK=$(DEPS_OK) GRAMMAR_DIR=$(GRAMMAR_DIR) unit
+	  DEPS_OK=$(DEPS_OK) GRAMMAR_DIR=$(GRAMMAR_DIR) MCP_SDK_DIR=$(MCP_SDK_DIR) unit
 
 $(BUILD)/bench-rss: bench/rss.c | $(BUILD)/.dir
 	$(say) CC $@
 	$(Q)$(CC) $(CFLAGS) -o $@ $<
 
-bench: $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o $(BUILD)/bench-rss
+$(BUILD)/bench-mcp: bench/mcp.c | $(BUILD)/.dir
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS) -o $@ $<
+
+# The MCP benchmark compares against the official SDK that `make test` installs.
+bench: $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o $(BUILD)/bench-rss $(BUILD)/bench-mcp \
+	  $(MCP_SDK_DIR)/.installed
 	$(Q)python3 bench/bake.py --build $(BUILD)
+	$(Q)python3 bench/mcp.py --build $(BUILD)
 
 install: $(SKILLC) $(RT_LIB)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/skillc \

@@ -94,6 +94,8 @@ struct mcp {
 	struct mcp_list queued, running;
 	char build[17];
 	json_t *server_info;
+	char *modern_members; /* ,"resultType":...,"_meta":{...} for stateless results */
+	int8_t *file_text;    /* per file: 1 text, 0 binary, -1 not yet known */
 };
 
 /* ---- small helpers ---- */
@@ -146,6 +148,59 @@ static int buf_dump_cb(const char *s, size_t n, void *data)
 static void buf_json(struct mcp_buf *b, const json_t *v)
 {
 	json_dump_callback(v, buf_dump_cb, b, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+static size_t utf8_seq(const unsigned char *s, size_t n);
+
+/*
+ * A JSON string literal of bytes that may not be UTF-8 (bad bytes become
+ * U+FFFD), written straight into the buffer: tool output can be megabytes,
+ * and building a json_t for it only to dump it again doubles the work.
+ */
+static void buf_text(struct mcp_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t run = 0;
+	buf_put(b, "\"", 1);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = u[i];
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		size_t l = c >= 0x80 ? utf8_seq(u + i, n - i) : 0;
+		if (l) {
+			i += l;
+			continue;
+		}
+		buf_put(b, s + run, i - run);
+		char esc[7] = {'\\', 0};
+		size_t k = 2;
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		default:
+			if (c < 0x20) {
+				memcpy(esc + 1, "u00", 3);
+				esc[4] = hex[c >> 4];
+				esc[5] = hex[c & 15];
+				k = 6;
+			} else {
+				memcpy(esc + 1, "ufffd", 5); /* not UTF-8 */
+				k = 6;
+			}
+		}
+		buf_put(b, esc, k);
+		run = ++i;
+	}
+	buf_put(b, s + run, n - run);
+	buf_put(b, "\"", 1);
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
@@ -368,6 +423,49 @@ static void reply(struct mcp *m, const json_t *id, bool modern, json_t *result)
 	json_decref(result);
 }
 
+/*
+ * A tools/call result written as it is made:
+ *	content_begin; content_text...; content_end
+ */
+static void content_begin(struct mcp *m, const json_t *id)
+{
+	buf_str(&m->out, "{\"jsonrpc\":\"2.0\",\"id\":");
+	put_id(m, id);
+	buf_str(&m->out, ",\"result\":{\"content\":[");
+}
+
+static void content_text(struct mcp *m, bool *any, const char *s, size_t n)
+{
+	buf_str(&m->out, *any ? ",{\"type\":\"text\",\"text\":" : "{\"type\":\"text\",\"text\":");
+	buf_text(&m->out, s, n);
+	buf_str(&m->out, "}");
+	*any = true;
+}
+
+/* Closes the result; `structured` (may be NULL) is written, not stolen. */
+static void content_end(struct mcp *m, bool modern, bool is_error, const json_t *structured)
+{
+	buf_str(&m->out, "]");
+	if (structured) {
+		buf_str(&m->out, ",\"structuredContent\":");
+		buf_json(&m->out, structured);
+	}
+	if (is_error)
+		buf_str(&m->out, ",\"isError\":true");
+	if (modern)
+		buf_str(&m->out, m->modern_members);
+	buf_str(&m->out, "}}\n");
+}
+
+static void reply_text(struct mcp *m, const json_t *id, bool modern, const char *s, size_t n,
+		       bool is_error)
+{
+	bool any = false;
+	content_begin(m, id);
+	content_text(m, &any, s, n);
+	content_end(m, modern, is_error, NULL);
+}
+
 static void notify(struct mcp *m, const char *method, json_t *params)
 {
 	buf_str(&m->out, "{\"jsonrpc\":\"2.0\",\"method\":\"");
@@ -454,19 +552,12 @@ struct mcp_builtin {
 	const char *name;
 	const char *entry; /* tools/list entry */
 	bool scoped_only;
-	json_t *(*call)(struct mcp *m, const struct mcp_req *r, json_t *args, bool *is_error);
+	void (*call)(struct mcp *m, const struct mcp_req *r, json_t *args);
 };
 
-static json_t *text_result(const char *text, bool is_error)
+static void reply_msg(struct mcp *m, const struct mcp_req *r, const char *text, bool is_error)
 {
-	json_t *res = json_object(), *content = json_array(), *block = json_object();
-	json_object_set_new(block, "type", json_string("text"));
-	json_object_set_new(block, "text", text_json(text, strlen(text)));
-	json_array_append_new(content, block);
-	json_object_set_new(res, "content", content);
-	if (is_error)
-		json_object_set_new(res, "isError", json_true());
-	return res;
+	reply_text(m, r->id, r->modern, text, strlen(text), is_error);
 }
 
 /* A string argument, or NULL with a message in err. */
@@ -514,14 +605,13 @@ static const struct skc_skill *find_skill(struct mcp *m, const char *name, char 
 	return NULL;
 }
 
-static json_t *bi_list_skills(struct mcp *m, const struct mcp_req *r, json_t *args, bool *is_error)
+static void bi_list_skills(struct mcp *m, const struct mcp_req *r, json_t *args)
 {
-	(void)r;
 	char err[256];
 	static const char *const names[] = {NULL};
 	if (args_only(args, names, err, sizeof err)) {
-		*is_error = true;
-		return text_result(err, true);
+		reply_msg(m, r, err, true);
+		return;
 	}
 	const struct skc_table *t = m->t;
 	json_t *list = json_array();
@@ -542,13 +632,11 @@ static json_t *bi_list_skills(struct mcp *m, const struct mcp_req *r, json_t *ar
 	json_object_set_new(doc, "skills", list);
 	char *text = json_dumps(doc, JSON_INDENT(1));
 	json_decref(doc);
-	json_t *res = text_result(text ? text : "", false);
+	reply_msg(m, r, text ? text : "", false);
 	free(text);
-	return res;
 }
 
-static json_t *bi_activate(struct mcp *m, const struct mcp_req *r, json_t *args, bool *is_error,
-			   bool on)
+static void bi_activate(struct mcp *m, const struct mcp_req *r, json_t *args, bool on)
 {
 	char err[512];
 	static const char *const names[] = {"name", NULL};
@@ -556,8 +644,8 @@ static json_t *bi_activate(struct mcp *m, const struct mcp_req *r, json_t *args,
 			   : arg_str(args, "name", err, sizeof err);
 	const struct skc_skill *s = name ? find_skill(m, name, err, sizeof err) : NULL;
 	if (!s) {
-		*is_error = true;
-		return text_result(err, true);
+		reply_msg(m, r, err, true);
+		return;
 	}
 	const struct skc_table *t = m->t;
 	size_t i = (size_t)(s - t->skills);
@@ -574,7 +662,8 @@ static json_t *bi_activate(struct mcp *m, const struct mcp_req *r, json_t *args,
 		char msg[256];
 		snprintf(msg, sizeof msg, "skill '%s' is %s; its tools are no longer listed",
 			 skc_str(t, s->name), changed ? "deactivated" : "not active");
-		return text_result(msg, false);
+		reply_msg(m, r, msg, false);
+		return;
 	}
 	/* The body is what the model needs; the tool names tell it what it can now call. */
 	struct mcp_buf b = {0};
@@ -587,24 +676,18 @@ static json_t *bi_activate(struct mcp *m, const struct mcp_req *r, json_t *args,
 		}
 		buf_str(&b, "\n");
 	}
-	json_t *res = json_object(), *content = json_array(), *block = json_object();
-	json_object_set_new(block, "type", json_string("text"));
-	json_object_set_new(block, "text", text_json(b.p ? b.p : "", b.len));
-	json_array_append_new(content, block);
-	json_object_set_new(res, "content", content);
+	reply_text(m, r->id, r->modern, b.p ? b.p : "", b.len, false);
 	free(b.p);
-	return res;
 }
 
-static json_t *bi_activate_on(struct mcp *m, const struct mcp_req *r, json_t *args, bool *is_error)
+static void bi_activate_on(struct mcp *m, const struct mcp_req *r, json_t *args)
 {
-	return bi_activate(m, r, args, is_error, true);
+	bi_activate(m, r, args, true);
 }
 
-static json_t *bi_activate_off(struct mcp *m, const struct mcp_req *r, json_t *args,
-			       bool *is_error)
+static void bi_activate_off(struct mcp *m, const struct mcp_req *r, json_t *args)
 {
-	return bi_activate(m, r, args, is_error, false);
+	bi_activate(m, r, args, false);
 }
 
 static const struct skc_file *find_file(const struct skc_table *t, const struct skc_skill *s,
@@ -618,12 +701,21 @@ static const struct skc_file *find_file(const struct skc_table *t, const struct 
 	return NULL;
 }
 
+/* Whether a file reads as text, worked out once per file. */
+static bool file_is_text(struct mcp *m, const struct skc_file *f)
+{
+	size_t i = (size_t)(f - m->t->files);
+	if (m->file_text[i] < 0)
+		m->file_text[i] = is_text(m->t->data + f->data_off, (size_t)f->size);
+	return m->file_text[i] == 1;
+}
+
 /* One resource's contents entry: text when it reads as text, else base64. */
 static json_t *file_contents(struct mcp *m, const struct skc_skill *s, const struct skc_file *f)
 {
 	const struct skc_table *t = m->t;
 	const unsigned char *data = t->data + f->data_off;
-	bool text = is_text(data, (size_t)f->size);
+	bool text = file_is_text(m, f);
 	char uri[1024];
 	resource_uri(uri, sizeof uri, skc_str(t, s->name), skc_str(t, f->path));
 	json_t *o = json_object();
@@ -639,9 +731,8 @@ static json_t *file_contents(struct mcp *m, const struct skc_skill *s, const str
 	return o;
 }
 
-static json_t *bi_read_file(struct mcp *m, const struct mcp_req *r, json_t *args, bool *is_error)
+static void bi_read_file(struct mcp *m, const struct mcp_req *r, json_t *args)
 {
-	(void)r;
 	char err[512];
 	static const char *const names[] = {"skill", "path", NULL};
 	const char *skill = NULL, *path = NULL;
@@ -652,23 +743,20 @@ static json_t *bi_read_file(struct mcp *m, const struct mcp_req *r, json_t *args
 		while (path && path[0] == '.' && path[1] == '/')
 			path += 2;
 		const struct skc_file *f = s ? find_file(m->t, s, path, strlen(path)) : NULL;
+		if (f && file_is_text(m, f)) {
+			reply_text(m, r->id, r->modern, (const char *)m->t->data + f->data_off,
+				   (size_t)f->size, false);
+			return;
+		}
 		if (f) {
-			json_t *c = file_contents(m, s, f);
-			json_t *res = json_object(), *content = json_array();
-			if (json_object_get(c, "text")) {
-				json_t *block = json_object();
-				json_object_set_new(block, "type", json_string("text"));
-				json_object_set(block, "text", json_object_get(c, "text"));
-				json_array_append_new(content, block);
-				json_decref(c);
-			} else {
-				json_t *block = json_object();
-				json_object_set_new(block, "type", json_string("resource"));
-				json_object_set_new(block, "resource", c);
-				json_array_append_new(content, block);
-			}
+			/* Binary: an embedded resource, as resources/read gives it. */
+			json_t *res = json_object(), *content = json_array(), *block = json_object();
+			json_object_set_new(block, "type", json_string("resource"));
+			json_object_set_new(block, "resource", file_contents(m, s, f));
+			json_array_append_new(content, block);
 			json_object_set_new(res, "content", content);
-			return res;
+			reply(m, r->id, r->modern, res);
+			return;
 		}
 		if (s) {
 			/* Name what is there, so the model can correct itself. */
@@ -680,8 +768,7 @@ static json_t *bi_read_file(struct mcp *m, const struct mcp_req *r, json_t *args
 					      skc_str(t, t->files[s->file_first + i].path));
 		}
 	}
-	*is_error = true;
-	return text_result(err, true);
+	reply_msg(m, r, err, true);
 }
 
 static const struct mcp_builtin builtins[] = {
@@ -779,18 +866,9 @@ static void m_tools_list(struct mcp *m, const struct mcp_req *r)
 	buf_str(&m->out, "]");
 	put_next_cursor(m, 't', end, total);
 	if (r->modern) {
-		json_t *extra = json_object();
-		json_object_set_new(extra, "ttlMs", json_integer(m->o.scoped ? 0 : 3600000));
-		json_object_set_new(extra, "cacheScope", json_string("public"));
-		add_modern(m, extra);
-		/* Splice the members of `extra` after the list. */
-		char *s = json_dumps(extra, JSON_COMPACT);
-		if (s && strlen(s) > 2) {
-			buf_str(&m->out, ",");
-			buf_put(&m->out, s + 1, strlen(s) - 2);
-		}
-		free(s);
-		json_decref(extra);
+		buf_str(&m->out, m->o.scoped ? ",\"ttlMs\":0" : ",\"ttlMs\":3600000");
+		buf_str(&m->out, ",\"cacheScope\":\"public\"");
+		buf_str(&m->out, m->modern_members);
 	}
 	buf_str(&m->out, "}}\n");
 }
@@ -852,59 +930,44 @@ static const json_t *out_schema(struct mcp *m, const struct skc_tool *tool)
 	return m->out_schemas[i];
 }
 
-static void add_text(json_t *content, const char *s, size_t n)
+/* The reply to a finished run. */
+static void reply_run(struct mcp *m, struct mcp_job *j, enum inv_status st,
+		      const struct rx_result *res, const char *why)
 {
-	json_t *block = json_object();
-	json_object_set_new(block, "type", json_string("text"));
-	json_object_set_new(block, "text", text_json(s, n));
-	json_array_append_new(content, block);
-}
-
-/* The result of a finished run. */
-static json_t *run_result(struct mcp *m, struct mcp_job *j, enum inv_status st,
-			  const struct rx_result *res, const char *why)
-{
-	const struct skc_table *t = m->t;
-	const char *name = skc_str(t, j->tool->wire_name);
-	json_t *result = json_object(), *content = json_array();
-	bool is_error = st != INV_OK;
-	if (res->out_len)
-		add_text(content, res->out, res->out_len);
-	if (st == INV_OK && res->out_truncated) {
-		char note[160];
-		snprintf(note, sizeof note, "[output truncated at %zu bytes]", res->out_len);
-		add_text(content, note, strlen(note));
-	}
+	const char *name = skc_str(m->t, j->tool->wire_name);
+	bool is_error = st != INV_OK, any = false;
+	char err[600] = "";
+	json_t *structured = NULL;
 	const json_t *schema = st == INV_OK ? out_schema(m, j->tool) : NULL;
 	if (schema) {
 		/* The client validates structuredContent against the schema: a
 		 * nonconforming one would make the whole result invalid. */
-		json_error_t je;
-		char err[512] = "";
-		json_t *v = res->out_truncated ? NULL : json_loadb(res->out, res->out_len, 0, &je);
+		json_t *v = res->out_truncated ? NULL : json_loadb(res->out, res->out_len, 0, NULL);
+		char why2[400];
 		if (!v)
 			snprintf(err, sizeof err, "tool '%s' declares an output schema but its output is not a JSON object%s",
 				 name, res->out_truncated ? " (it was truncated)" : "");
 		else if (!json_is_object(v))
 			snprintf(err, sizeof err, "tool '%s' declares an output schema but printed a JSON %s, not an object",
 				 name, json_is_array(v) ? "array" : "value");
-		if (v && json_is_object(v)) {
-			char why2[400];
-			if (jsv_check(schema, v, why2, sizeof why2) == 0) {
-				json_object_set_new(result, "structuredContent", v);
-				v = NULL;
-				err[0] = '\0';
-			} else {
-				snprintf(err, sizeof err, "tool '%s' printed output that does not match its output schema: %s",
-					 name, why2);
-			}
-		}
+		else if (jsv_check(schema, v, why2, sizeof why2) != 0)
+			snprintf(err, sizeof err, "tool '%s' printed output that does not match its output schema: %s",
+				 name, why2);
+		else
+			structured = json_incref(v);
 		json_decref(v);
-		if (err[0]) {
-			add_text(content, err, strlen(err));
-			is_error = true;
-		}
+		is_error |= err[0] != '\0';
 	}
+	content_begin(m, j->id);
+	if (res->out_len)
+		content_text(m, &any, res->out, res->out_len);
+	if (st == INV_OK && res->out_truncated) {
+		char note[160];
+		snprintf(note, sizeof note, "[output truncated at %zu bytes]", res->out_len);
+		content_text(m, &any, note, strlen(note));
+	}
+	if (err[0])
+		content_text(m, &any, err, strlen(err));
 	if (st != INV_OK) {
 		char head[640];
 		snprintf(head, sizeof head, "tool '%s' %s", name, why);
@@ -914,13 +977,11 @@ static json_t *run_result(struct mcp *m, struct mcp_job *j, enum inv_status st,
 			buf_str(&b, res->err_truncated ? "\nstderr (last part):\n" : "\nstderr:\n");
 			buf_put(&b, res->err, res->err_len);
 		}
-		add_text(content, b.p ? b.p : head, b.p ? b.len : strlen(head));
+		content_text(m, &any, b.p ? b.p : head, b.p ? b.len : strlen(head));
 		free(b.p);
 	}
-	json_object_set_new(result, "content", content);
-	if (is_error)
-		json_object_set_new(result, "isError", json_true());
-	return result;
+	content_end(m, j->modern, is_error, structured);
+	json_decref(structured);
 }
 
 static void job_start(struct mcp *m, struct mcp_job *j)
@@ -933,7 +994,7 @@ static void job_start(struct mcp *m, struct mcp_job *j)
 		snprintf(msg, sizeof msg, "tool '%s' %s: %s", name,
 			 st == INV_BAD_ARGS ? "got arguments it cannot take" : "cannot run", err);
 		log_msg(m, j->log_level, LOG_WARNING, name, json_string(msg));
-		reply(m, j->id, j->modern, text_result(msg, true));
+		reply_text(m, j->id, j->modern, msg, strlen(msg), true);
 		job_free(j);
 		return;
 	}
@@ -971,7 +1032,7 @@ static void job_done(struct mcp *m, struct mcp_job *j)
 			log_msg(m, j->log_level, LOG_DEBUG, name,
 				json_sprintf("finished in %.1f ms", (double)res.duration_us / 1000.0));
 		}
-		reply(m, j->id, j->modern, run_result(m, j, st, &res, why));
+		reply_run(m, j, st, &res, why);
 	}
 	rx_result_release(&res);
 	job_free(j);
@@ -997,8 +1058,7 @@ static void m_tools_call(struct mcp *m, const struct mcp_req *r)
 
 	const struct mcp_builtin *b = find_builtin(m, name);
 	if (b) {
-		bool is_error = false;
-		reply(m, r->id, r->modern, b->call(m, r, args, &is_error));
+		b->call(m, r, args);
 		json_decref(empty);
 		return;
 	}
@@ -1024,7 +1084,7 @@ static void m_tools_call(struct mcp *m, const struct mcp_req *r)
 	if (ra_validate(t, tool, args, err, sizeof err) != 0) {
 		char msg[700];
 		snprintf(msg, sizeof msg, "invalid arguments for '%s': %s", name, err);
-		reply(m, r->id, r->modern, text_result(msg, true));
+		reply_msg(m, r, msg, true);
 		json_decref(empty);
 		return;
 	}
@@ -1032,7 +1092,7 @@ static void m_tools_call(struct mcp *m, const struct mcp_req *r)
 		char msg[200];
 		snprintf(msg, sizeof msg, "server busy: %u calls running and %u waiting; retry later",
 			 m->running.n, m->queued.n);
-		reply(m, r->id, r->modern, text_result(msg, true));
+		reply_msg(m, r, msg, true);
 		json_decref(empty);
 		return;
 	}
@@ -1149,7 +1209,7 @@ static void m_resources_list(struct mcp *m, const struct mcp_req *r)
 		char uri[1024], name[512];
 		resource_uri(uri, sizeof uri, skc_str(t, s->name), skc_str(t, f->path));
 		snprintf(name, sizeof name, "%s/%s", skc_str(t, s->name), skc_str(t, f->path));
-		bool text = is_text(t->data + f->data_off, (size_t)f->size);
+		bool text = file_is_text(m, f);
 		json_t *o = json_object();
 		json_object_set_new(o, "uri", json_string(uri));
 		json_object_set_new(o, "name", text_json(name, strlen(name)));
@@ -1514,7 +1574,19 @@ struct mcp *mcp_new(const struct skc_table *t, const struct mcp_opts *o)
 	snprintf(m->build, sizeof m->build, "%.16s", skc_str(t, t->digest));
 	m->server_info = json_pack("{s:s,s:s}", "name", skc_str(t, t->agent_name), "version",
 				   m->build);
-	if (!m->active || !m->out_schemas || !m->server_info) {
+	m->file_text = malloc(t->file_count + 1);
+	if (m->file_text)
+		memset(m->file_text, -1, t->file_count + 1);
+	json_t *mm = json_object();
+	add_modern(m, mm);
+	char *mt = m->server_info ? json_dumps(mm, JSON_COMPACT) : NULL;
+	json_decref(mm);
+	if (mt) { /* {"a":..} becomes ,"a":.. to follow other members */
+		mt[0] = ',';
+		mt[strlen(mt) - 1] = '\0';
+	}
+	m->modern_members = mt;
+	if (!m->active || !m->out_schemas || !m->server_info || !m->file_text || !mt) {
 		mcp_free(m);
 		return NULL;
 	}
@@ -1546,6 +1618,8 @@ void mcp_free(struct mcp *m)
 			json_decref(m->out_schemas[i]);
 	free(m->out_schemas);
 	free(m->active);
+	free(m->file_text);
+	free(m->modern_members);
 	json_decref(m->server_info);
 	free(m->out.p);
 	free(m);

@@ -17,7 +17,7 @@
 enum {
 	READ_CHUNK = 1 << 16,
 	OUT_HIGH = 64 << 20, /* stop reading while this much output waits */
-	FLUSH_MS = 2000      /* how long pending replies may take on the way out */
+	FLUSH_MS = 2000      /* how long a reader may stall replies on the way out */
 };
 
 static int srv_sig[2] = {-1, -1};
@@ -110,16 +110,23 @@ static int srv_write(int fd, struct mcp *m)
 	return 0;
 }
 
+/* Deliver what is pending; give up only on a reader that stops reading. */
 static void srv_flush(int fd, struct mcp *m)
 {
 	size_t n;
-	for (int waited = 0; mcp_output(m, &n), n && waited < FLUSH_MS; waited += 50) {
+	int idle = 0;
+	while (mcp_output(m, &n), n && idle < FLUSH_MS) {
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
+		int r = poll(&p, 1, 50);
+		if (r < 0 && errno != EINTR)
+			return;
+		if (r <= 0) {
+			idle += 50;
+			continue;
+		}
 		if (srv_write(fd, m) < 0)
 			return;
-		struct pollfd p = {.fd = fd, .events = POLLOUT};
-		mcp_output(m, &n);
-		if (n)
-			poll(&p, 1, 50);
+		idle = 0;
 	}
 }
 

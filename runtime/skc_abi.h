@@ -6,6 +6,9 @@
  * each string in the pool is also NUL-terminated so it can be used as a C
  * string. Embedded skill files live in the same read-only data blob.
  *
+ * Order: skills are sorted by name (strcmp), each skill's tools by their
+ * local name and its files by path, so lookups can bisect.
+ *
  * Bump SKC_ABI_VERSION on any change to a struct or enum below.
  */
 #ifndef SKC_ABI_H

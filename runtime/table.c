@@ -17,19 +17,49 @@ const char *tbl_check(const struct skc_table *t)
 	return NULL;
 }
 
+/* Skills are sorted by name, and each skill's tools by name (skc_abi.h). */
+static const struct skc_skill *tbl_skill_n(const struct skc_table *t, const char *name, size_t n)
+{
+	size_t lo = 0, hi = t->skill_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct skc_skill *s = &t->skills[mid];
+		int c = strncmp(skc_str(t, s->name), name, n);
+		if (c == 0 && s->name.len != n)
+			c = s->name.len < n ? -1 : 1;
+		if (c == 0)
+			return s;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 const struct skc_skill *tbl_skill(const struct skc_table *t, const char *name)
 {
-	for (uint32_t i = 0; i < t->skill_count; i++)
-		if (!strcmp(skc_str(t, t->skills[i].name), name))
-			return &t->skills[i];
-	return NULL;
+	return tbl_skill_n(t, name, strlen(name));
 }
 
 const struct skc_tool *tbl_tool(const struct skc_table *t, const char *wire_name)
 {
-	for (uint32_t i = 0; i < t->tool_count; i++)
-		if (!strcmp(skc_str(t, t->tools[i].wire_name), wire_name))
-			return &t->tools[i];
+	/* <skill>__<tool>: skill names hold no '_', so the first "__" splits. */
+	const char *sep = strstr(wire_name, "__");
+	const struct skc_skill *s = sep ? tbl_skill_n(t, wire_name, (size_t)(sep - wire_name)) : NULL;
+	if (!s)
+		return NULL;
+	size_t lo = s->tool_first, hi = (size_t)s->tool_first + s->tool_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(skc_str(t, t->tools[mid].name), sep + 2);
+		if (c == 0)
+			return &t->tools[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 

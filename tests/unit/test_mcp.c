@@ -53,11 +53,18 @@ static uint64_t ms_now(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Start `<agent> mcp <args...>` (NULL-terminated) on two pipes. */
-static void wire_open_agent(struct wire *w, const char *agent, const char *const *args)
+/* Start `<agent> mcp <args...>` (NULL-terminated) on two pipes, or with
+ * stdin from a file when `in_file` is given. */
+static void wire_open_agent(struct wire *w, const char *agent, const char *const *args,
+			    const char *in_file)
 {
 	int to[2], from[2];
 	ck_assert_int_eq(pipe(to), 0);
+	if (in_file) {
+		close(to[0]);
+		to[0] = open(in_file, O_RDONLY);
+		ck_assert_int_ge(to[0], 0);
+	}
 	ck_assert_int_eq(pipe(from), 0);
 	memset(w, 0, sizeof *w);
 	w->pid = fork();
@@ -79,6 +86,10 @@ static void wire_open_agent(struct wire *w, const char *agent, const char *const
 	}
 	close(to[0]);
 	close(from[1]);
+	if (in_file) {
+		close(to[1]);
+		to[1] = -1;
+	}
 	w->in = to[1];
 	w->out = from[0];
 	signal(SIGPIPE, SIG_IGN);
@@ -86,7 +97,7 @@ static void wire_open_agent(struct wire *w, const char *agent, const char *const
 
 static void wire_open(struct wire *w, const char *const *args)
 {
-	wire_open_agent(w, tu_env("E2E_AGENT", "build/e2e"), args);
+	wire_open_agent(w, tu_env("E2E_AGENT", "build/e2e"), args, NULL);
 }
 
 static void wire_send(struct wire *w, const char *s, size_t n)
@@ -1025,6 +1036,42 @@ START_TEST(test_eof_mid_call)
 }
 END_TEST
 
+/* A client that sends everything, closes its end and then reads gets every
+ * reply, even past the point where the server stops reading to let output
+ * drain (tens of MiB). */
+START_TEST(test_eof_delivers_everything)
+{
+	char *path;
+	ck_assert_int_ge(asprintf(&path, "%s/requests", cache_dir), 0);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(INIT_2025, f);
+	enum { N = 80000 };
+	for (int i = 1; i <= N; i++)
+		fprintf(f, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+			   "{\"name\":\"read_skill_file\",\"arguments\":{\"skill\":\"probe\",\"path\":\"scripts/echo_json.py\"}}}\n",
+			i);
+	fclose(f);
+	struct wire w;
+	wire_open_agent(&w, tu_env("E2E_AGENT", "build/e2e"), NULL, path);
+	usleep(300000); /* let the server fill its output and pause */
+	int last = -1;
+	size_t bytes = 0;
+	for (char *line; (line = wire_line(&w, 10000)); free(line)) {
+		bytes += strlen(line) + 1;
+		char *id = strstr(line, "\"id\":");
+		ck_assert_ptr_nonnull(id);
+		int n = atoi(id + 5);
+		ck_assert_int_eq(n, last + 1);
+		last = n;
+	}
+	ck_assert_int_eq(last, N);
+	ck_assert_uint_gt(bytes, 64u << 20);
+	ck_assert_int_eq(wire_close(&w), 0);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_sigterm)
 {
 	struct wire w;
@@ -1114,6 +1161,7 @@ Suite *suite_mcp(void)
 	tcase_add_test(tc, test_scoped);
 	tcase_add_test(tc, test_long_lines);
 	tcase_add_test(tc, test_eof_mid_call);
+	tcase_add_test(tc, test_eof_delivers_everything);
 	tcase_add_test(tc, test_sigterm);
 	tcase_add_test(tc, test_client_gone);
 	tcase_add_test(tc, test_help);
