@@ -47,6 +47,8 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 
+#include "../runtime/text.h"
+
 const TSLanguage *tree_sitter_python(void);
 
 enum {
@@ -241,17 +243,6 @@ static void json_quote(struct sb *b, const char *s, size_t n)
 
 /* ------------------------------------------------------- string literals */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Append the value of the Python string literal s[0..n) (prefix, quotes,
  * escapes) to out. False for f-strings and anything that is not a literal.
@@ -305,8 +296,8 @@ static bool py_unquote(struct sb *out, const char *s, size_t n)
 		case 'x': case 'u': case 'U': {
 			int want = c == 'x' ? 2 : c == 'u' ? 4 : 8, got = 0;
 			uint32_t cp = 0;
-			while (got < want && k + 1 < e && hexval((unsigned char)s[k + 1]) >= 0) {
-				cp = cp << 4 | (uint32_t)hexval((unsigned char)s[++k]);
+			while (got < want && k + 1 < e && txt_hexval((unsigned char)s[k + 1]) >= 0) {
+				cp = cp << 4 | (uint32_t)txt_hexval((unsigned char)s[++k]);
 				got++;
 			}
 			if (got == want)

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "text.h"
+
 /* Room for a quoted, shortened value: SHOW input bytes, each up to 6 out. */
 enum { SHOW = 40, QBUF = (SHOW + 4) * 6 + 32, NAME_MAX_DIST = 256 };
 
@@ -55,37 +57,6 @@ static const char *article(const char *type_name)
 	return strchr("aeiou", type_name[0]) ? "an" : "a";
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xbf;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
-
 /*
  * Quote s for a message between `q` characters, escaped and shortened, so
  * that a message is one line of valid UTF-8 whatever the input was.
@@ -102,7 +73,7 @@ static const char *quote(char *buf, const char *s, size_t len, char q)
 			break;
 		}
 		unsigned char c = u[i];
-		size_t l = utf8_len(u + i, len - i);
+		size_t l = txt_utf8_len(u + i, len - i);
 		if (c == (unsigned char)q || c == '\\') {
 			buf[o++] = '\\';
 			buf[o++] = (char)c;

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 enum {
 	JSV_MAX_SEGS = 2 * JSV_MAX_DEPTH + 8, /* a level adds at most two, a keyword one more */
 	JSV_SHOW = 40,			      /* bytes of a name or string shown in a message */
@@ -71,35 +73,6 @@ static void jb_printf(struct jsv_buf *b, const char *fmt, ...)
 		jb_putn(b, tmp, (size_t)r);
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 when it is not one. */
-static size_t jsv_utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	unsigned cp = c & (0x7Fu >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3Fu);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
 /* After a cut by snprintf: drop a last character that was cut in two. */
 static void jsv_trim(char *s)
 {
@@ -107,7 +80,7 @@ static void jsv_trim(char *s)
 	while (i > 0 && n - i < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
 		i--;
 	if (i > 0 && (unsigned char)s[i - 1] >= 0xC0 &&
-	    jsv_utf8_len((const unsigned char *)s + i - 1, n - i + 1) == 0)
+	    txt_utf8_len((const unsigned char *)s + i - 1, n - i + 1) == 0)
 		s[i - 1] = '\0';
 }
 
@@ -125,7 +98,7 @@ static void jb_show(struct jsv_buf *b, const char *s, size_t n, size_t max, bool
 			jb_puts(b, "...");
 			return;
 		}
-		size_t l = jsv_utf8_len(u + i, n - i);
+		size_t l = txt_utf8_len(u + i, n - i);
 		if (l == 0 || u[i] < 0x20 || u[i] == 0x7F) {
 			jb_printf(b, "\\x%02X", u[i]);
 			i++;

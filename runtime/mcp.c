@@ -21,6 +21,7 @@
 #include "invoke.h"
 #include "jsv.h"
 #include "table.h"
+#include "text.h"
 
 /* ---- protocol constants ---- */
 
@@ -150,8 +151,6 @@ static void buf_json(struct mcp_buf *b, const json_t *v)
 	json_dump_callback(v, buf_dump_cb, b, JSON_COMPACT | JSON_ENCODE_ANY);
 }
 
-static size_t utf8_seq(const unsigned char *s, size_t n);
-
 /*
  * A JSON string literal of bytes that may not be UTF-8 (bad bytes become
  * U+FFFD), written straight into the buffer: tool output can be megabytes,
@@ -169,7 +168,7 @@ static void buf_text(struct mcp_buf *b, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		size_t l = c >= 0x80 ? utf8_seq(u + i, n - i) : 0;
+		size_t l = c >= 0x80 ? txt_utf8_len(u + i, n - i) : 0;
 		if (l) {
 			i += l;
 			continue;
@@ -203,35 +202,6 @@ static void buf_text(struct mcp_buf *b, const char *s, size_t n)
 	buf_put(b, "\"", 1);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	unsigned cp = c & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /* A JSON string of bytes that may not be UTF-8: bad bytes become U+FFFD. */
 static json_t *text_json(const char *s, size_t n)
 {
@@ -243,7 +213,7 @@ static json_t *text_json(const char *s, size_t n)
 	if (!fixed)
 		return json_string("");
 	for (size_t i = 0; i < n;) {
-		size_t l = utf8_seq((const unsigned char *)s + i, n - i);
+		size_t l = txt_utf8_len((const unsigned char *)s + i, n - i);
 		if (l) {
 			memcpy(fixed + k, s + i, l);
 			k += l;
@@ -268,7 +238,7 @@ static bool is_text(const unsigned char *s, size_t n)
 			return false;
 		if (s[i] < 0x20 && s[i] != '\n' && s[i] != '\r' && s[i] != '\t' && s[i] != '\f')
 			ctl++;
-		size_t l = utf8_seq(s + i, n - i);
+		size_t l = txt_utf8_len(s + i, n - i);
 		if (!l)
 			return false;
 		i += l;
@@ -348,17 +318,6 @@ static void resource_uri(char *buf, size_t n, const char *skill, const char *pat
 		}
 	}
 	buf[k < n ? k : n - 1] = '\0';
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* ---- replies ---- */
@@ -1247,7 +1206,7 @@ static void m_resources_read(struct mcp *m, const struct mcp_req *r)
 			bool ok = true;
 			for (const char *q = slash + 1; *q; q++) {
 				if (*q == '%') {
-					int hi = hexval(q[1]), lo = hi < 0 ? -1 : hexval(q[2]);
+					int hi = txt_hexval(q[1]), lo = hi < 0 ? -1 : txt_hexval(q[2]);
 					if (hi < 0 || lo < 0) {
 						ok = false;
 						break;
