@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$build/grammars"
 
 pkgs=(gcc make pkg-config libyaml-dev libtree-sitter-dev libjansson-dev check
-      libsubunit-dev libcurl4-openssl-dev python3 nodejs npm)
+      libsubunit-dev libcurl4-openssl-dev python3 nodejs npm procps)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

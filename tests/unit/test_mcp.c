@@ -1078,13 +1078,26 @@ START_TEST(test_sigterm)
 	wire_open(&w, NULL);
 	initialize(&w);
 	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"probe__sleepy\"}}\n");
-	usleep(100000);
+	/* The tool and the grandchild it started are both running... */
+	struct tu_run r;
+	for (int i = 0; i < 100; i++) {
+		tu_run(&r, "pgrep -c -f '^sleep 100$'");
+		int n = atoi(r.out);
+		tu_run_release(&r);
+		if (n >= 2)
+			break;
+		usleep(10000);
+	}
 	uint64_t t0 = ms_now();
 	kill(w.pid, SIGTERM);
 	int st;
 	ck_assert_int_eq(waitpid(w.pid, &st, 0), w.pid);
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	ck_assert_uint_lt(ms_now() - t0, 900);
+	/* ...and neither outlives the server: the whole group was killed. */
+	tu_run(&r, "pgrep -f '^sleep 100$'");
+	ck_assert_msg(r.status != 0, "left running: %s", r.out);
+	tu_run_release(&r);
 	close(w.in);
 	close(w.out);
 	free(w.buf);
