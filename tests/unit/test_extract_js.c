@@ -13,21 +13,13 @@
 
 #define P "skills/demo/scripts/x.js"
 
-struct js_case {
-	const char *what;
-	const char *src;
-	size_t len;        /* 0: strlen(src) */
-	const char *desc;  /* NULL: none expected */
-	int args;          /* enum skc_args */
-	const char *params; /* one line per parameter, see tu_dump_params */
-	const char *diags;
-};
+static const struct tu_extractor JS = {ex_js, SK_LANG_JS, "scripts/x.js", P};
 
 #define NUL_SRC                                                                            \
 	"/**\n * Bad \xff bytes\xc3 and a \0 NUL.\n * @param {string} a\0b - x\n */\n"                     \
 	"function main(a) {}\nmain(process.argv[2]);\n"
 
-static const struct js_case cases[] = {
+static const struct tu_ex_case cases[] = {
 	{
 		"main with JSDoc, argv",
 		"#!/usr/bin/env node\n"
@@ -257,50 +249,9 @@ static const struct js_case cases[] = {
 	},
 };
 
-static void run_case(const struct js_case *c, size_t len)
-{
-	struct arena a;
-	arena_init(&a);
-	char *text = NULL;
-	size_t tn = 0;
-	FILE *out = open_memstream(&text, &tn);
-	struct diag d;
-	diag_init(&d, out);
-	struct ex_ctx cx = {&a, &d};
-	struct sk_tool t = {0};
-	t.name = "x";
-	t.script = "scripts/x.js";
-	t.lang = SK_LANG_JS;
-	t.loc = (struct sk_loc){P, 1, 1};
-	t.args = SKC_ARGS_FLAGS;
-	ex_js(&cx, &t, c->src, len);
-	fclose(out);
-
-	if (c->desc) {
-		ck_assert_ptr_nonnull(t.description);
-		ck_assert_str_eq(t.description, c->desc);
-		ck_assert_int_eq(t.description_from, SK_FROM_SCRIPT);
-	} else {
-		ck_assert_ptr_null(t.description);
-	}
-	ck_assert_int_eq(t.args, c->args);
-	char *got = tu_dump_params(&t, 0);
-	ck_assert_str_eq(got, c->params);
-	ck_assert_int_eq(t.params_from, t.n_params ? SK_FROM_SCRIPT : SK_FROM_DEFAULT);
-	free(got);
-	if (c->diags && c->diags[0] == '*')
-		ck_assert_ptr_nonnull(strstr(text, c->diags + 1));
-	else if (c->diags)
-		ck_assert_str_eq(text, c->diags);
-	free(text);
-	arena_release(&a);
-}
-
 START_TEST(test_case)
 {
-	const struct js_case *c = &cases[_i];
-	size_t len = c->len ? c->len : strlen(c->src);
-	run_case(c, len);
+	tu_ex_check(&JS, &cases[_i]);
 }
 END_TEST
 
@@ -308,29 +259,7 @@ END_TEST
 START_TEST(test_hostile)
 {
 	static const char *unit[] = {"(", "[", "{", "a=", "!", "/** x */\n", "`${"};
-	size_t n = 200000;
-	char *src = malloc(n + 64);
-	strcpy(src, "/** Deep. */\n");
-	size_t used = strlen(src);
-	const char *u = unit[_i];
-	size_t ul = strlen(u);
-	while (used + ul < n)
-		memcpy(src + used, u, ul), used += ul;
-	src[used] = '\0';
-
-	struct arena a;
-	arena_init(&a);
-	FILE *out = fopen("/dev/null", "w");
-	struct diag d;
-	diag_init(&d, out);
-	struct ex_ctx cx = {&a, &d};
-	struct sk_tool t = {.name = "x", .script = "scripts/x.js", .lang = SK_LANG_JS,
-			    .loc = {P, 1, 1}};
-	ex_js(&cx, &t, src, used);
-	fclose(out);
-	ck_assert_ptr_nonnull(t.description);
-	arena_release(&a);
-	free(src);
+	tu_ex_hostile(&JS, "/** Deep. */\n", unit[_i]);
 }
 END_TEST
 
@@ -347,18 +276,11 @@ START_TEST(test_big_file)
 	used += (size_t)sprintf(src + used, "/**\n * Late.\n * @param {*} v\n */\n"
 					    "function main(v) {}\nmain(process.argv[2]);\n");
 
-	struct arena a;
-	arena_init(&a);
-	char *text = NULL;
-	size_t tn = 0;
-	FILE *out = open_memstream(&text, &tn);
-	struct diag d;
-	diag_init(&d, out);
-	struct ex_ctx cx = {&a, &d};
-	struct sk_tool t = {.name = "x", .script = "scripts/x.js", .lang = SK_LANG_JS,
-			    .loc = {P, 1, 1}};
-	ex_js(&cx, &t, src, used);
-	fclose(out);
+	struct tu_cap dc;
+	struct sk_tool t;
+	tu_cap_open(&dc);
+	tu_extract(&dc, &t, &JS, src, used);
+	const char *text = tu_cap_text(&dc);
 	char *want = NULL;
 	if (asprintf(&want, P ":%u:15: warning: type '*' of parameter 'v' of 'x' is not supported; "
 			    "using string\n", lines + 3) < 0)
@@ -368,9 +290,8 @@ START_TEST(test_big_file)
 	ck_assert_uint_eq(t.n_params, 1);
 	ck_assert_int_eq(t.args, SKC_ARGS_ARGV);
 	free(want);
-	free(text);
 	free(src);
-	arena_release(&a);
+	tu_cap_close(&dc);
 }
 END_TEST
 
@@ -383,24 +304,16 @@ START_TEST(test_many_params)
 	for (int i = 0; i < 3000; i++)
 		used += (size_t)sprintf(src + used, " * @param a%d\n", i);
 	used += (size_t)sprintf(src + used, " */\nfunction main() {}\nprocess.argv;\n");
-	struct arena a;
-	arena_init(&a);
-	char *text = NULL;
-	size_t tn = 0;
-	FILE *out = open_memstream(&text, &tn);
-	struct diag d;
-	diag_init(&d, out);
-	struct ex_ctx cx = {&a, &d};
-	struct sk_tool t = {.name = "x", .script = "scripts/x.js", .lang = SK_LANG_JS,
-			    .loc = {P, 1, 1}};
-	ex_js(&cx, &t, src, used);
-	fclose(out);
+	struct tu_cap dc;
+	struct sk_tool t;
+	tu_cap_open(&dc);
+	tu_extract(&dc, &t, &JS, src, used);
+	const char *text = tu_cap_text(&dc);
 	ck_assert_uint_eq(t.n_params, 256);
 	ck_assert_str_eq(text, P ":259:11: warning: 'x' declares more than 256 parameters; the rest "
 				 "are ignored\n");
-	free(text);
 	free(src);
-	arena_release(&a);
+	tu_cap_close(&dc);
 }
 END_TEST
 

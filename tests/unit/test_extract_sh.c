@@ -13,15 +13,7 @@
 
 #define P "skills/demo/scripts/x.sh"
 
-struct sh_case {
-	const char *what;
-	const char *src;
-	size_t len;        /* 0: strlen(src) */
-	const char *desc;  /* NULL: none expected */
-	int args;          /* enum skc_args */
-	const char *params; /* one line per parameter, see tu_dump_params */
-	const char *diags;
-};
+static const struct tu_extractor SH = {ex_bash, SK_LANG_BASH, "scripts/x.sh", P};
 
 #define NUL_SRC                                                                            \
 	"# Bad \xff bytes\xc3\n"                                                             \
@@ -29,7 +21,7 @@ struct sh_case {
 	"#   na\0me  Nul\n"                                                                 \
 	"#   ok  Fine \xe2\x82\xac\n"
 
-static const struct sh_case cases[] = {
+static const struct tu_ex_case cases[] = {
 	{
 		"full header with getopts",
 		"#!/bin/bash\n"
@@ -263,50 +255,9 @@ static const struct sh_case cases[] = {
 	},
 };
 
-static void run_case(const struct sh_case *c, size_t len)
-{
-	struct arena a;
-	arena_init(&a);
-	char *text = NULL;
-	size_t tn = 0;
-	FILE *out = open_memstream(&text, &tn);
-	struct diag d;
-	diag_init(&d, out);
-	struct ex_ctx cx = {&a, &d};
-	struct sk_tool t = {0};
-	t.name = "x";
-	t.script = "scripts/x.sh";
-	t.lang = SK_LANG_BASH;
-	t.loc = (struct sk_loc){P, 1, 1};
-	t.args = SKC_ARGS_FLAGS;
-	ex_bash(&cx, &t, c->src, len);
-	fclose(out);
-
-	if (c->desc) {
-		ck_assert_ptr_nonnull(t.description);
-		ck_assert_str_eq(t.description, c->desc);
-		ck_assert_int_eq(t.description_from, SK_FROM_SCRIPT);
-	} else {
-		ck_assert_ptr_null(t.description);
-	}
-	ck_assert_int_eq(t.args, c->args);
-	char *got = tu_dump_params(&t, 0);
-	ck_assert_str_eq(got, c->params);
-	ck_assert_int_eq(t.params_from, t.n_params ? SK_FROM_SCRIPT : SK_FROM_DEFAULT);
-	free(got);
-	if (c->diags && c->diags[0] == '*')
-		ck_assert_ptr_nonnull(strstr(text, c->diags + 1));
-	else if (c->diags)
-		ck_assert_str_eq(text, c->diags);
-	free(text);
-	arena_release(&a);
-}
-
 START_TEST(test_case)
 {
-	const struct sh_case *c = &cases[_i];
-	size_t len = c->len ? c->len : strlen(c->src);
-	run_case(c, len);
+	tu_ex_check(&SH, &cases[_i]);
 }
 END_TEST
 
@@ -314,29 +265,7 @@ END_TEST
 START_TEST(test_hostile)
 {
 	static const char *unit[] = {"$(", "{ ", "((", "\"$(", "# x\n", "-", "a "};
-	size_t n = 200000;
-	char *src = malloc(n + 64);
-	strcpy(src, "# Deep.\n");
-	size_t used = strlen(src);
-	const char *u = unit[_i];
-	size_t ul = strlen(u);
-	while (used + ul < n)
-		memcpy(src + used, u, ul), used += ul;
-	src[used] = '\0';
-
-	struct arena a;
-	arena_init(&a);
-	FILE *out = fopen("/dev/null", "w");
-	struct diag d;
-	diag_init(&d, out);
-	struct ex_ctx cx = {&a, &d};
-	struct sk_tool t = {.name = "x", .script = "scripts/x.sh", .lang = SK_LANG_BASH,
-			    .loc = {P, 1, 1}};
-	ex_bash(&cx, &t, src, used);
-	fclose(out);
-	ck_assert_ptr_nonnull(t.description);
-	arena_release(&a);
-	free(src);
+	tu_ex_hostile(&SH, "# Deep.\n", unit[_i]);
 }
 END_TEST
 
@@ -353,18 +282,11 @@ START_TEST(test_big_file)
 	}
 	used += (size_t)sprintf(src + used, "while getopts 'x:y' o; do :; done\n");
 
-	struct arena a;
-	arena_init(&a);
-	char *text = NULL;
-	size_t tn = 0;
-	FILE *out = open_memstream(&text, &tn);
-	struct diag d;
-	diag_init(&d, out);
-	struct ex_ctx cx = {&a, &d};
-	struct sk_tool t = {.name = "x", .script = "scripts/x.sh", .lang = SK_LANG_BASH,
-			    .loc = {P, 1, 1}};
-	ex_bash(&cx, &t, src, used);
-	fclose(out);
+	struct tu_cap dc;
+	struct sk_tool t;
+	tu_cap_open(&dc);
+	tu_extract(&dc, &t, &SH, src, used);
+	const char *text = tu_cap_text(&dc);
 	char *want = NULL;
 	if (asprintf(&want, P ":%u:15: warning: option '-y' of 'x' is not documented in the header "
 			    "comment\n", lines + 1) < 0)
@@ -376,9 +298,8 @@ START_TEST(test_big_file)
 	ck_assert_uint_eq(t.params[0].loc.line, 4);
 	ck_assert_str_eq(t.params[1].name, "y");
 	free(want);
-	free(text);
 	free(src);
-	arena_release(&a);
+	tu_cap_close(&dc);
 }
 END_TEST
 
@@ -390,24 +311,16 @@ START_TEST(test_many_params)
 	used += (size_t)sprintf(src, "# Many.\n# Arguments:\n");
 	for (int i = 0; i < 5000; i++)
 		used += (size_t)sprintf(src + used, "#   a%d  Thing %d\n", i, i);
-	struct arena a;
-	arena_init(&a);
-	char *text = NULL;
-	size_t tn = 0;
-	FILE *out = open_memstream(&text, &tn);
-	struct diag d;
-	diag_init(&d, out);
-	struct ex_ctx cx = {&a, &d};
-	struct sk_tool t = {.name = "x", .script = "scripts/x.sh", .lang = SK_LANG_BASH,
-			    .loc = {P, 1, 1}};
-	ex_bash(&cx, &t, src, used);
-	fclose(out);
+	struct tu_cap dc;
+	struct sk_tool t;
+	tu_cap_open(&dc);
+	tu_extract(&dc, &t, &SH, src, used);
+	const char *text = tu_cap_text(&dc);
 	ck_assert_uint_eq(t.n_params, 256);
 	ck_assert_str_eq(text, P ":259:5: warning: 'x' declares more than 256 parameters; the rest "
 				 "are ignored\n");
-	free(text);
 	free(src);
-	arena_release(&a);
+	tu_cap_close(&dc);
 }
 END_TEST
 

@@ -1,6 +1,6 @@
 #define _GNU_SOURCE /* asprintf */
 #include "testutil.h"
-
+#include <check.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,4 +143,58 @@ char *tu_dump_params(const struct sk_tool *t, int with_loc)
 	}
 	fclose(f);
 	return buf;
+}
+
+void tu_extract(struct tu_cap *c, struct sk_tool *t, const struct tu_extractor *x,
+		const char *src, size_t len)
+{
+	struct ex_ctx cx = {&c->a, &c->d};
+	*t = (struct sk_tool){.name = "x", .script = x->script, .lang = x->lang,
+			      .loc = {x->path, 1, 1}, .args = SKC_ARGS_FLAGS};
+	x->run(&cx, t, src, len);
+}
+
+void tu_ex_check(const struct tu_extractor *x, const struct tu_ex_case *c)
+{
+	struct tu_cap cap;
+	struct sk_tool t;
+	tu_cap_open(&cap);
+	tu_extract(&cap, &t, x, c->src, c->len ? c->len : strlen(c->src));
+	const char *text = tu_cap_text(&cap);
+	if (c->desc) {
+		ck_assert_ptr_nonnull(t.description);
+		ck_assert_str_eq(t.description, c->desc);
+		ck_assert_int_eq(t.description_from, SK_FROM_SCRIPT);
+	} else {
+		ck_assert_ptr_null(t.description);
+	}
+	ck_assert_int_eq(t.args, c->args);
+	char *got = tu_dump_params(&t, 0);
+	ck_assert_str_eq(got, c->params);
+	ck_assert_int_eq(t.params_from, t.n_params ? SK_FROM_SCRIPT : SK_FROM_DEFAULT);
+	free(got);
+	if (c->diags && c->diags[0] == '*')
+		ck_assert_ptr_nonnull(strstr(text, c->diags + 1));
+	else if (c->diags)
+		ck_assert_str_eq(text, c->diags);
+	tu_cap_close(&cap);
+}
+
+void tu_ex_hostile(const struct tu_extractor *x, const char *head, const char *unit)
+{
+	size_t n = 200000, used = strlen(head), ul = strlen(unit);
+	char *src = malloc(n + 64);
+	if (!src)
+		abort();
+	strcpy(src, head);
+	while (used + ul < n)
+		memcpy(src + used, unit, ul), used += ul;
+	src[used] = '\0';
+	struct tu_cap cap;
+	struct sk_tool t;
+	tu_cap_open(&cap);
+	tu_extract(&cap, &t, x, src, used);
+	ck_assert_ptr_nonnull(t.description);
+	tu_cap_close(&cap);
+	free(src);
 }

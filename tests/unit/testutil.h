@@ -7,6 +7,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "extract.h"
 #include "model.h"
 
 struct tu_run {
@@ -48,5 +49,34 @@ void tu_cap_close(struct tu_cap *c);
 /* One line per parameter, for exact comparison in extractor tests:
  * name type[<item>] req|opt flag pass default enum [@line:col] "description" */
 char *tu_dump_params(const struct sk_tool *t, int with_loc);
+
+/* One extractor under test and the tool 'x' it fills. */
+struct tu_extractor {
+	void (*run)(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t len);
+	enum sk_lang lang;
+	const char *script; /* the tool's script, "scripts/x.js" */
+	const char *path;   /* where its diagnostics point */
+};
+
+/* A table-driven extractor case. */
+struct tu_ex_case {
+	const char *what;
+	const char *src;
+	size_t len;         /* 0: strlen(src) */
+	const char *desc;   /* NULL: none expected */
+	int args;           /* enum skc_args */
+	const char *params; /* one line per parameter, see tu_dump_params */
+	const char *diags;  /* exact, or "*text": contains text; NULL: not checked */
+};
+
+/* Run the extractor on src as a fresh tool 'x' (flags style unless the
+ * script says otherwise); its diagnostics go to c. */
+void tu_extract(struct tu_cap *c, struct sk_tool *t, const struct tu_extractor *x,
+		const char *src, size_t len);
+/* Check one case: description, argument style, parameters, diagnostics. */
+void tu_ex_check(const struct tu_extractor *x, const struct tu_ex_case *c);
+/* A hostile size: `head`, then `unit` repeated to about 200 KB. It must not
+ * crash, and the description in `head` must survive. */
+void tu_ex_hostile(const struct tu_extractor *x, const char *head, const char *unit);
 
 #endif
