@@ -2,53 +2,28 @@
 // the Makefile installed it, a client connected to an agent, and checks
 // that print one line each and stop the script at the first failure.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+
+import { SDK_DIR, load, packageJson } from './sdk.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-// The SDK is installed by `make` into $(BUILD)/npm (MCP_SDK_DIR), outside
-// this folder. ESM ignores NODE_PATH and resolves a bare specifier only from
-// node_modules above the importing file, so the subpath is resolved here
-// through the package's own "exports" map (its "import" condition) and
-// imported by file URL; the SDK's own imports then resolve normally from
-// inside node_modules.
-const SDK_DIR = resolve(process.env.MCP_SDK_DIR || join(ROOT, 'build', 'npm'));
-const PKG_DIR = join(SDK_DIR, 'node_modules', '@modelcontextprotocol', 'sdk');
-
-function exportTarget(exportsMap, sub) {
-	const pick = (e) => (typeof e === 'string' ? e : e && (e.import ?? e.default));
-	if (exportsMap[sub])
-		return pick(exportsMap[sub]);
-	for (const [key, val] of Object.entries(exportsMap)) {
-		const star = key.indexOf('*');
-		if (star < 0)
-			continue;
-		const pre = key.slice(0, star), post = key.slice(star + 1);
-		if (sub.startsWith(pre) && sub.endsWith(post) && sub.length >= key.length - 1)
-			return pick(val)?.replace('*', sub.slice(pre.length, sub.length - post.length));
-	}
-	return undefined;
+// The SDK is installed by `make test` into $(BUILD)/npm (MCP_SDK_DIR) and
+// imported through sdk.mjs.
+const SDK = '@modelcontextprotocol/sdk';
+try {
+	packageJson(SDK);
+} catch (e) {
+	console.log(`FAIL cannot load ${SDK} from ${SDK_DIR} ` +
+		`(set MCP_SDK_DIR to the folder holding node_modules): ${e.message}`);
+	process.exit(2);
 }
+const sdk = (sub) => load(SDK, sub);
 
-async function sdk(sub) {
-	let pkg;
-	try {
-		pkg = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8'));
-	} catch (e) {
-		console.log(`FAIL cannot load @modelcontextprotocol/sdk from ${PKG_DIR} ` +
-			`(set MCP_SDK_DIR to the folder holding node_modules): ${e.message}`);
-		process.exit(2);
-	}
-	const target = exportTarget(pkg.exports, sub);
-	if (!target)
-		throw new Error(`@modelcontextprotocol/sdk exports no '${sub}'`);
-	return import(pathToFileURL(join(PKG_DIR, target)).href);
-}
-
-export const SDK_VERSION = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8')).version;
+export const SDK_VERSION = packageJson(SDK).version;
 export const { Client } = await sdk('./client/index.js');
 export const { StdioClientTransport } = await sdk('./client/stdio.js');
 export const {
