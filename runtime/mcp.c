@@ -489,8 +489,9 @@ static void put_next_cursor(struct mcp *m, char kind, size_t next, size_t total)
 	buf_str(&m->out, c);
 }
 
-static json_t *paged(struct mcp *m, json_t *result, char kind, size_t next, size_t total,
-		     const struct mcp_req *r, bool varies)
+/* A list result: its cursor, and in the stateless style how long it keeps. */
+static json_t *paged(json_t *result, char kind, size_t next, size_t total,
+		     const struct mcp_req *r)
 {
 	if (next < total) {
 		char c[32];
@@ -498,10 +499,9 @@ static json_t *paged(struct mcp *m, json_t *result, char kind, size_t next, size
 		json_object_set_new(result, "nextCursor", json_string(c));
 	}
 	if (r->modern) {
-		json_object_set_new(result, "ttlMs", json_integer(varies ? 0 : 3600000));
+		json_object_set_new(result, "ttlMs", json_integer(3600000));
 		json_object_set_new(result, "cacheScope", json_string("public"));
 	}
-	(void)m;
 	return result;
 }
 
@@ -1110,7 +1110,7 @@ static void m_prompts_list(struct mcp *m, const struct mcp_req *r)
 	}
 	json_t *res = json_object();
 	json_object_set_new(res, "prompts", list);
-	reply(m, r->id, r->modern, paged(m, res, 'p', end, total, r, false));
+	reply(m, r->id, r->modern, paged(res, 'p', end, total, r));
 }
 
 static void m_prompts_get(struct mcp *m, const struct mcp_req *r)
@@ -1178,7 +1178,7 @@ static void m_resources_list(struct mcp *m, const struct mcp_req *r)
 	}
 	json_t *res = json_object();
 	json_object_set_new(res, "resources", list);
-	reply(m, r->id, r->modern, paged(m, res, 'r', end, total, r, false));
+	reply(m, r->id, r->modern, paged(res, 'r', end, total, r));
 }
 
 static void m_resources_read(struct mcp *m, const struct mcp_req *r)
@@ -1248,7 +1248,7 @@ static void m_templates_list(struct mcp *m, const struct mcp_req *r)
 		"{s:[{s:s,s:s,s:s,s:s}]}", "resourceTemplates", "uriTemplate", "skill://{skill}/{+path}",
 		"name", "skill-file", "title", "Skill file", "description",
 		"A file of a baked skill: SKILL.md, scripts/, references/ or assets/");
-	reply(m, r->id, r->modern, paged(m, res, 'u', 1, 1, r, false));
+	reply(m, r->id, r->modern, paged(res, 'u', 1, 1, r));
 }
 
 /* ---- lifecycle ---- */
