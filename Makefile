@@ -2,6 +2,8 @@
 #
 #   make                          bake skills/ into build/agent
 #   make SKILLS=dir AGENT=name    bake another folder into build/name
+#   make PROVIDER=anthropic MODEL=claude-sonnet-4-5 [BASE_URL=url]
+#                                 bake defaults for `agent run` and `agent chat`
 #   make test                     every test: unit, golden, end-to-end, headers, sanitizers
 #   make bench                    benchmarks (figures printed)
 #   make install PREFIX=/usr/local
@@ -11,6 +13,9 @@
 BUILD ?= build
 SKILLS ?= skills
 AGENT ?= agent
+PROVIDER ?=
+MODEL ?=
+BASE_URL ?=
 PREFIX ?= /usr/local
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -46,7 +51,7 @@ RT_LIB := $(BUILD)/libskillc-runtime.a
 SKILLC := $(BUILD)/skillc
 
 GEN_LIBS := -lyaml -ltree-sitter -ljansson
-RT_LIBS := -ljansson
+RT_LIBS := -ljansson -lcurl
 
 AGENT_GEN := $(BUILD)/gen-$(AGENT)
 AGENT_BIN := $(BUILD)/$(AGENT)
@@ -99,10 +104,17 @@ $(SKILLC): $(BUILD)/gen/main.o $(GEN_LIB_OBJS) $(RT_LIB) $(GRAMMAR_OBJS)
 	$(say) LD $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(GEN_LIBS)
 
+# The baked `run` defaults: the table is baked again when they change.
+DEFAULTS_STAMP := $(AGENT_GEN)/.defaults
+DEFAULTS_NOW := --provider='$(PROVIDER)' --model='$(MODEL)' --base-url='$(BASE_URL)'
+$(DEFAULTS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@if [ "$$(cat $@ 2>/dev/null)" != "$(DEFAULTS_NOW)" ]; then echo "$(DEFAULTS_NOW)" > $@; fi
+
 # Bake: the generator writes table.c last, so table.c existing means a whole run.
-$(AGENT_GEN)/table.c: $(SKILLC)
+$(AGENT_GEN)/table.c: $(SKILLC) $(DEFAULTS_STAMP)
 	$(say) SKILLC "$(SKILLS) -> $(AGENT_GEN)"
-	$(Q)$(SKILLC) --name '$(AGENT)' -o $(AGENT_GEN) --deps $(AGENT_GEN)/deps.mk $(SKILLS)
+	$(Q)$(SKILLC) --name '$(AGENT)' $(DEFAULTS_NOW) -o $(AGENT_GEN) --deps $(AGENT_GEN)/deps.mk $(SKILLS)
 -include $(AGENT_GEN)/deps.mk
 
 $(AGENT_GEN)/table.o: $(AGENT_GEN)/table.c $(FLAGS_STAMP)
@@ -141,7 +153,7 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c $(BUILD)/tests/unit/suites.h $(FLAGS_STA
 
 $(TEST_RUNNER): $(TEST_OBJS) $(GEN_LIB_OBJS) $(RT_LIB) $(GRAMMAR_OBJS)
 	$(say) LD $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(GEN_LIBS) $(RT_LIBS) $$(pkg-config --libs check)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(GEN_LIBS) $(RT_LIBS) -pthread $$(pkg-config --libs check)
 
 # End-to-end suites bake these agents first and find them by environment.
 E2E_AGENT := $(BUILD)/e2e

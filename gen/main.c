@@ -31,6 +31,10 @@ static const char usage[] =
 	"options:\n"
 	"  -o, --output DIR     where to write the sources (default: build/gen-agent)\n"
 	"  -n, --name NAME      the agent's name (default: agent)\n"
+	"      --provider NAME  default provider of `run` and `chat`: openai, anthropic,\n"
+	"                       gemini or openai-compatible (default: none baked)\n"
+	"      --model NAME     default model of `run` and `chat`\n"
+	"      --base-url URL   default provider base URL of `run` and `chat`\n"
 	"      --deps FILE      also write a Make dependency file of every input\n"
 	"      --templates DIR  templates directory (default: found beside skillc)\n"
 	"      --check          validate only; write nothing\n"
@@ -132,6 +136,12 @@ int main(int argc, char **argv)
 			o.out_dir = val;
 		} else if (opt_value(argc, argv, &i, "-n", "--name", &val, &bad)) {
 			m.agent_name = val;
+		} else if (opt_value(argc, argv, &i, NULL, "--provider", &val, &bad)) {
+			m.provider = *val ? val : NULL;
+		} else if (opt_value(argc, argv, &i, NULL, "--model", &val, &bad)) {
+			m.model = *val ? val : NULL;
+		} else if (opt_value(argc, argv, &i, NULL, "--base-url", &val, &bad)) {
+			m.base_url = *val ? val : NULL;
 		} else if (opt_value(argc, argv, &i, NULL, "--deps", &val, &bad)) {
 			o.deps_file = val;
 		} else if (opt_value(argc, argv, &i, NULL, "--templates", &val, &bad)) {

@@ -95,6 +95,8 @@ struct sk_skill {
 
 struct sk_model {
 	const char *agent_name;
+	/* `run` defaults baked into the agent; NULL: none */
+	const char *provider, *model, *base_url;
 	struct sk_skill *skills; /* sorted by name after validate */
 	size_t n_skills, cap_skills;
 	const char **deps;       /* every file read, for the Make dependency file */

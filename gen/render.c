@@ -81,6 +81,7 @@ struct render_ctx {
 	struct skc_file *files;
 	const char **skill_ids, **tool_ids;
 	struct skc_slice agent_name, digest, list_json;
+	struct skc_slice provider, model, base_url;
 	uint64_t data_size;
 };
 
@@ -210,6 +211,9 @@ static void render_layout(struct render_ctx *r)
 	render_unique_ids(r->a, r->skill_ids, m->n_skills);
 	render_unique_ids(r->a, r->tool_ids, r->n_tools);
 	r->agent_name = pool_str(p, m->agent_name);
+	r->provider = pool_str(p, m->provider ? m->provider : "");
+	r->model = pool_str(p, m->model ? m->model : "");
+	r->base_url = pool_str(p, m->base_url ? m->base_url : "");
 	json_t *list = schema_list(a, m);
 	char *text = json_dumps(list, JSON_COMPACT);
 	json_decref(list);
@@ -476,6 +480,9 @@ static void slot_meta(struct render_ctx *r, struct emit *e)
 	render_slice(e, "agent_name", r->agent_name);
 	render_slice(e, "digest", r->digest);
 	render_slice(e, "list_json", r->list_json);
+	render_slice(e, "default_provider", r->provider);
+	render_slice(e, "default_model", r->model);
+	render_slice(e, "default_base_url", r->base_url);
 }
 
 static const struct {

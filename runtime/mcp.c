@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "args.h"
+#include "builtin.h"
 #include "invoke.h"
 #include "jsv.h"
 #include "table.h"
@@ -90,13 +91,13 @@ struct mcp {
 	struct mcp_buf out;
 	bool initialized;
 	int log_level; /* handshake style: from logging/setLevel */
-	bool *active;  /* per skill, --scoped */
+	struct bi_state bi;    /* skill activation (--scoped), which files are text */
+	char *bi_entries[BI_COUNT]; /* the builtins' tools/list entries */
 	json_t **out_schemas; /* per tool, parsed on first use */
 	struct mcp_list queued, running;
 	char build[17];
 	json_t *server_info;
 	char *modern_members; /* ,"resultType":...,"_meta":{...} for stateless results */
-	int8_t *file_text;    /* per file: 1 text, 0 binary, -1 not yet known */
 };
 
 /* ---- small helpers ---- */
@@ -227,79 +228,6 @@ static json_t *text_json(const char *s, size_t n)
 	j = json_stringn(fixed, k);
 	free(fixed);
 	return j ? j : json_string("");
-}
-
-/* Text a client can show as is: UTF-8, no NUL, few control characters. */
-static bool is_text(const unsigned char *s, size_t n)
-{
-	size_t ctl = 0;
-	for (size_t i = 0; i < n;) {
-		if (s[i] == 0)
-			return false;
-		if (s[i] < 0x20 && s[i] != '\n' && s[i] != '\r' && s[i] != '\t' && s[i] != '\f')
-			ctl++;
-		size_t l = txt_utf8_len(s + i, n - i);
-		if (!l)
-			return false;
-		i += l;
-	}
-	return ctl * 100 <= n;
-}
-
-static char *base64(const unsigned char *s, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char *out = malloc((n + 2) / 3 * 4 + 1), *o = out;
-	if (!out)
-		return NULL;
-	size_t i = 0;
-	for (; i + 2 < n; i += 3) {
-		uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
-		*o++ = tab[v >> 18];
-		*o++ = tab[(v >> 12) & 63];
-		*o++ = tab[(v >> 6) & 63];
-		*o++ = tab[v & 63];
-	}
-	if (i < n) {
-		uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0);
-		*o++ = tab[v >> 18];
-		*o++ = tab[(v >> 12) & 63];
-		*o++ = i + 1 < n ? tab[(v >> 6) & 63] : '=';
-		*o++ = '=';
-	}
-	*o = '\0';
-	return out;
-}
-
-static const char *mime_type(const char *path, bool text)
-{
-	static const struct {
-		const char *ext, *type;
-	} types[] = {
-		{".md", "text/markdown"},	 {".markdown", "text/markdown"},
-		{".txt", "text/plain"},		 {".log", "text/plain"},
-		{".py", "text/x-python"},	 {".sh", "text/x-shellscript"},
-		{".bash", "text/x-shellscript"}, {".js", "text/javascript"},
-		{".mjs", "text/javascript"},	 {".cjs", "text/javascript"},
-		{".ts", "text/x-typescript"},	 {".json", "application/json"},
-		{".yaml", "application/yaml"},	 {".yml", "application/yaml"},
-		{".toml", "application/toml"},	 {".csv", "text/csv"},
-		{".tsv", "text/tab-separated-values"},
-		{".html", "text/html"},		 {".htm", "text/html"},
-		{".css", "text/css"},		 {".xml", "application/xml"},
-		{".svg", "image/svg+xml"},	 {".png", "image/png"},
-		{".jpg", "image/jpeg"},		 {".jpeg", "image/jpeg"},
-		{".gif", "image/gif"},		 {".webp", "image/webp"},
-		{".pdf", "application/pdf"},	 {".zip", "application/zip"},
-		{".gz", "application/gzip"},	 {".wasm", "application/wasm"},
-	};
-	const char *slash = strrchr(path, '/');
-	const char *dot = strrchr(slash ? slash : path, '.');
-	if (dot)
-		for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-			if (!strcasecmp(dot, types[i].ext))
-				return types[i].type;
-	return text ? "text/plain" : "application/octet-stream";
 }
 
 /* skill://<skill>/<path>, the path percent-encoded but for '/'. */
@@ -507,166 +435,11 @@ static json_t *paged(json_t *result, char kind, size_t next, size_t total,
 
 /* ---- builtins ---- */
 
-struct mcp_builtin {
-	const char *name;
-	const char *entry; /* tools/list entry */
-	bool scoped_only;
-	void (*call)(struct mcp *m, const struct mcp_req *r, json_t *args);
-};
+/* ---- builtins ---- */
 
 static void reply_msg(struct mcp *m, const struct mcp_req *r, const char *text, bool is_error)
 {
 	reply_text(m, r->id, r->modern, text, strlen(text), is_error);
-}
-
-/* A string argument, or NULL with a message in err. */
-static const char *arg_str(json_t *args, const char *name, char *err, size_t errn)
-{
-	json_t *v = json_object_get(args, name);
-	if (!v || json_is_null(v)) {
-		snprintf(err, errn, "missing required argument '%s'", name);
-		return NULL;
-	}
-	if (!json_is_string(v)) {
-		snprintf(err, errn, "argument '%s' must be a string", name);
-		return NULL;
-	}
-	return json_string_value(v);
-}
-
-/* Unknown argument names are errors, as the schemas say (additionalProperties). */
-static int args_only(json_t *args, const char *const *names, char *err, size_t errn)
-{
-	const char *k;
-	json_t *v;
-	json_object_foreach(args, k, v) {
-		int known = 0;
-		for (const char *const *n = names; *n; n++)
-			known |= !strcmp(k, *n);
-		if (!known) {
-			snprintf(err, errn, "unknown argument '%.100s'", k);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static const struct skc_skill *find_skill(struct mcp *m, const char *name, char *err, size_t errn)
-{
-	const struct skc_skill *s = tbl_skill(m->t, name);
-	if (s)
-		return s;
-	const char *near = tbl_suggest(m->t, name);
-	if (near && tbl_skill(m->t, near))
-		snprintf(err, errn, "no skill named '%.100s'; did you mean '%s'?", name, near);
-	else
-		snprintf(err, errn, "no skill named '%.100s' (list_skills shows them)", name);
-	return NULL;
-}
-
-static void bi_list_skills(struct mcp *m, const struct mcp_req *r, json_t *args)
-{
-	char err[256];
-	static const char *const names[] = {NULL};
-	if (args_only(args, names, err, sizeof err)) {
-		reply_msg(m, r, err, true);
-		return;
-	}
-	const struct skc_table *t = m->t;
-	json_t *list = json_array();
-	for (uint32_t i = 0; i < t->skill_count; i++) {
-		const struct skc_skill *s = &t->skills[i];
-		json_t *o = json_object(), *tools = json_array();
-		json_object_set_new(o, "name", json_string(skc_str(t, s->name)));
-		json_object_set_new(o, "description", json_string(skc_str(t, s->description)));
-		if (m->o.scoped)
-			json_object_set_new(o, "active", json_boolean(m->active[i]));
-		for (uint32_t j = 0; j < s->tool_count; j++)
-			json_array_append_new(
-				tools, json_string(skc_str(t, t->tools[s->tool_first + j].wire_name)));
-		json_object_set_new(o, "tools", tools);
-		json_array_append_new(list, o);
-	}
-	json_t *doc = json_object();
-	json_object_set_new(doc, "skills", list);
-	char *text = json_dumps(doc, JSON_INDENT(1));
-	json_decref(doc);
-	reply_msg(m, r, text ? text : "", false);
-	free(text);
-}
-
-static void bi_activate(struct mcp *m, const struct mcp_req *r, json_t *args, bool on)
-{
-	char err[512];
-	static const char *const names[] = {"name", NULL};
-	const char *name = args_only(args, names, err, sizeof err) ? NULL
-			   : arg_str(args, "name", err, sizeof err);
-	const struct skc_skill *s = name ? find_skill(m, name, err, sizeof err) : NULL;
-	if (!s) {
-		reply_msg(m, r, err, true);
-		return;
-	}
-	const struct skc_table *t = m->t;
-	size_t i = (size_t)(s - t->skills);
-	bool changed = m->active[i] != on;
-	m->active[i] = on;
-	if (changed) {
-		if (!r->modern)
-			notify(m, "notifications/tools/list_changed", NULL);
-		log_msg(m, req_log_level(m, r), LOG_INFO, "skills",
-			json_sprintf("skill '%s' %s", skc_str(t, s->name),
-				     on ? "activated" : "deactivated"));
-	}
-	if (!on) {
-		char msg[256];
-		snprintf(msg, sizeof msg, "skill '%s' is %s; its tools are no longer listed",
-			 skc_str(t, s->name), changed ? "deactivated" : "not active");
-		reply_msg(m, r, msg, false);
-		return;
-	}
-	/* The body is what the model needs; the tool names tell it what it can now call. */
-	struct mcp_buf b = {0};
-	buf_put(&b, skc_str(t, s->body), s->body.len);
-	if (s->tool_count) {
-		buf_str(&b, "\n\n---\nTools now available:");
-		for (uint32_t j = 0; j < s->tool_count; j++) {
-			buf_str(&b, j ? ", " : " ");
-			buf_str(&b, skc_str(t, t->tools[s->tool_first + j].wire_name));
-		}
-		buf_str(&b, "\n");
-	}
-	reply_text(m, r->id, r->modern, b.p ? b.p : "", b.len, false);
-	free(b.p);
-}
-
-static void bi_activate_on(struct mcp *m, const struct mcp_req *r, json_t *args)
-{
-	bi_activate(m, r, args, true);
-}
-
-static void bi_activate_off(struct mcp *m, const struct mcp_req *r, json_t *args)
-{
-	bi_activate(m, r, args, false);
-}
-
-static const struct skc_file *find_file(const struct skc_table *t, const struct skc_skill *s,
-					const char *path, size_t len)
-{
-	for (uint32_t i = 0; i < s->file_count; i++) {
-		const struct skc_file *f = &t->files[s->file_first + i];
-		if (f->path.len == len && !memcmp(skc_str(t, f->path), path, len))
-			return f;
-	}
-	return NULL;
-}
-
-/* Whether a file reads as text, worked out once per file. */
-static bool file_is_text(struct mcp *m, const struct skc_file *f)
-{
-	size_t i = (size_t)(f - m->t->files);
-	if (m->file_text[i] < 0)
-		m->file_text[i] = is_text(m->t->data + f->data_off, (size_t)f->size);
-	return m->file_text[i] == 1;
 }
 
 /* One resource's contents entry: text when it reads as text, else base64. */
@@ -674,123 +447,75 @@ static json_t *file_contents(struct mcp *m, const struct skc_skill *s, const str
 {
 	const struct skc_table *t = m->t;
 	const unsigned char *data = t->data + f->data_off;
-	bool text = file_is_text(m, f);
+	bool text = bi_file_is_text(&m->bi, f);
 	char uri[1024];
 	resource_uri(uri, sizeof uri, skc_str(t, s->name), skc_str(t, f->path));
 	json_t *o = json_object();
 	json_object_set_new(o, "uri", json_string(uri));
-	json_object_set_new(o, "mimeType", json_string(mime_type(skc_str(t, f->path), text)));
+	json_object_set_new(o, "mimeType", json_string(bi_mime_type(skc_str(t, f->path), text)));
 	if (text) {
 		json_object_set_new(o, "text", json_stringn((const char *)data, (size_t)f->size));
 	} else {
-		char *b = base64(data, (size_t)f->size);
+		char *b = txt_base64(data, (size_t)f->size);
 		json_object_set_new(o, "blob", json_string(b ? b : ""));
 		free(b);
 	}
 	return o;
 }
 
-static void bi_read_file(struct mcp *m, const struct mcp_req *r, json_t *args)
+/* The builtins this server lists: activation only with --scoped. */
+static bool builtin_listed(const struct mcp *m, const struct bi_def *b)
 {
-	char err[512];
-	static const char *const names[] = {"skill", "path", NULL};
-	const char *skill = NULL, *path = NULL;
-	if (!args_only(args, names, err, sizeof err) &&
-	    (skill = arg_str(args, "skill", err, sizeof err)) &&
-	    (path = arg_str(args, "path", err, sizeof err))) {
-		const struct skc_skill *s = find_skill(m, skill, err, sizeof err);
-		while (path && path[0] == '.' && path[1] == '/')
-			path += 2;
-		const struct skc_file *f = s ? find_file(m->t, s, path, strlen(path)) : NULL;
-		if (f && file_is_text(m, f)) {
-			reply_text(m, r->id, r->modern, (const char *)m->t->data + f->data_off,
-				   (size_t)f->size, false);
-			return;
-		}
-		if (f) {
-			/* Binary: an embedded resource, as resources/read gives it. */
-			json_t *res = json_object(), *content = json_array(), *block = json_object();
-			json_object_set_new(block, "type", json_string("resource"));
-			json_object_set_new(block, "resource", file_contents(m, s, f));
-			json_array_append_new(content, block);
-			json_object_set_new(res, "content", content);
-			reply(m, r->id, r->modern, res);
-			return;
-		}
-		if (s) {
-			/* Name what is there, so the model can correct itself. */
-			const struct skc_table *t = m->t;
-			int k = snprintf(err, sizeof err, "skill '%s' has no file '%.100s'; it has:",
-					 skc_str(t, s->name), path);
-			for (uint32_t i = 0; i < s->file_count && k > 0 && (size_t)k < sizeof err; i++)
-				k += snprintf(err + k, sizeof err - (size_t)k, "%s %s", i ? "," : "",
-					      skc_str(t, t->files[s->file_first + i].path));
-		}
+	return m->o.scoped || !b->activation;
+}
+
+static const struct bi_def *find_builtin(const struct mcp *m, const char *name)
+{
+	const struct bi_def *b = bi_find(name);
+	return b && builtin_listed(m, b) ? b : NULL;
+}
+
+/* A builtin's result as a tools/call reply. */
+static void call_builtin(struct mcp *m, const struct mcp_req *r, const struct bi_def *b,
+			 json_t *args)
+{
+	struct bi_result res;
+	bi_call(&m->bi, b, args, &res);
+	const struct skc_table *t = m->t;
+	if (res.changed) {
+		if (!r->modern)
+			notify(m, "notifications/tools/list_changed", NULL);
+		log_msg(m, req_log_level(m, r), LOG_INFO, "skills",
+			json_sprintf("skill '%s' %s", skc_str(t, res.skill->name),
+				     res.changed > 0 ? "activated" : "deactivated"));
 	}
-	reply_msg(m, r, err, true);
-}
-
-static const struct mcp_builtin builtins[] = {
-	{"list_skills",
-	 "{\"name\":\"list_skills\",\"title\":\"List skills\",\"description\":\"List the skills "
-	 "baked into this agent: name, description, tools, and whether each is active.\","
-	 "\"inputSchema\":{\"type\":\"object\",\"additionalProperties\":false},"
-	 "\"annotations\":{\"readOnlyHint\":true,\"openWorldHint\":false}}",
-	 false, bi_list_skills},
-	{"activate_skill",
-	 "{\"name\":\"activate_skill\",\"title\":\"Activate skill\",\"description\":\"Load a "
-	 "skill: returns its instructions and makes its tools available.\",\"inputSchema\":{"
-	 "\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":"
-	 "\"The skill's name, as list_skills shows it\"}},\"required\":[\"name\"],"
-	 "\"additionalProperties\":false},\"annotations\":{\"readOnlyHint\":false,"
-	 "\"destructiveHint\":false,\"idempotentHint\":true,\"openWorldHint\":false}}",
-	 true, bi_activate_on},
-	{"deactivate_skill",
-	 "{\"name\":\"deactivate_skill\",\"title\":\"Deactivate skill\",\"description\":\"Unload "
-	 "a skill: its tools are no longer listed.\",\"inputSchema\":{\"type\":\"object\","
-	 "\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"The skill's name\"}},"
-	 "\"required\":[\"name\"],\"additionalProperties\":false},\"annotations\":{"
-	 "\"readOnlyHint\":false,\"destructiveHint\":false,\"idempotentHint\":true,"
-	 "\"openWorldHint\":false}}",
-	 true, bi_activate_off},
-	{"read_skill_file",
-	 "{\"name\":\"read_skill_file\",\"title\":\"Read skill file\",\"description\":\"Read one "
-	 "file of a skill (SKILL.md, references/..., assets/..., scripts/...).\",\"inputSchema\":{"
-	 "\"type\":\"object\",\"properties\":{\"skill\":{\"type\":\"string\",\"description\":"
-	 "\"The skill's name\"},\"path\":{\"type\":\"string\",\"description\":\"The file's path "
-	 "inside the skill, e.g. references/guide.md\"}},\"required\":[\"skill\",\"path\"],"
-	 "\"additionalProperties\":false},\"annotations\":{\"readOnlyHint\":true,"
-	 "\"openWorldHint\":false}}",
-	 false, bi_read_file},
-};
-enum { N_BUILTINS = sizeof builtins / sizeof builtins[0] };
-
-static bool builtin_listed(const struct mcp *m, const struct mcp_builtin *b)
-{
-	return m->o.scoped || !b->scoped_only;
-}
-
-static const struct mcp_builtin *find_builtin(const struct mcp *m, const char *name)
-{
-	for (size_t i = 0; i < N_BUILTINS; i++)
-		if (!strcmp(builtins[i].name, name) && builtin_listed(m, &builtins[i]))
-			return &builtins[i];
-	return NULL;
+	if (res.binary) {
+		/* Binary: an embedded resource, as resources/read gives it. */
+		json_t *out = json_object(), *content = json_array(), *block = json_object();
+		json_object_set_new(block, "type", json_string("resource"));
+		json_object_set_new(block, "resource", file_contents(m, res.skill, res.binary));
+		json_array_append_new(content, block);
+		json_object_set_new(out, "content", content);
+		reply(m, r->id, r->modern, out);
+	} else {
+		reply_text(m, r->id, r->modern, res.text, res.len, res.is_error);
+	}
+	bi_result_release(&res);
 }
 
 /* ---- tools/list ---- */
 
 static bool tool_visible(const struct mcp *m, const struct skc_tool *tool)
 {
-	return !m->o.scoped || m->active[tool->skill];
+	return !m->o.scoped || m->bi.active[tool->skill];
 }
 
 static void m_tools_list(struct mcp *m, const struct mcp_req *r)
 {
 	const struct skc_table *t = m->t;
 	size_t total = 0;
-	for (size_t i = 0; i < N_BUILTINS; i++)
-		total += builtin_listed(m, &builtins[i]);
+	for (size_t i = 0; i < BI_COUNT; i++)
+		total += builtin_listed(m, &bi_defs[i]);
 	for (uint32_t i = 0; i < t->tool_count; i++)
 		total += tool_visible(m, &t->tools[i]);
 	size_t start, end, k = 0, page = m->o.page_size;
@@ -803,12 +528,12 @@ static void m_tools_list(struct mcp *m, const struct mcp_req *r)
 	put_id(m, r->id);
 	buf_str(&m->out, ",\"result\":{\"tools\":[");
 	bool first = true;
-	for (size_t i = 0; i < N_BUILTINS && k < end; i++) {
-		if (!builtin_listed(m, &builtins[i]))
+	for (size_t i = 0; i < BI_COUNT && k < end; i++) {
+		if (!builtin_listed(m, &bi_defs[i]))
 			continue;
 		if (k++ >= start) {
 			buf_str(&m->out, first ? "" : ",");
-			buf_str(&m->out, builtins[i].entry);
+			buf_str(&m->out, m->bi_entries[i]);
 			first = false;
 		}
 	}
@@ -1015,9 +740,9 @@ static void m_tools_call(struct mcp *m, const struct mcp_req *r)
 	if (!args || json_is_null(args))
 		args = empty = json_object();
 
-	const struct mcp_builtin *b = find_builtin(m, name);
+	const struct bi_def *b = find_builtin(m, name);
 	if (b) {
-		b->call(m, r, args);
+		call_builtin(m, r, b, args);
 		json_decref(empty);
 		return;
 	}
@@ -1127,7 +852,7 @@ static void m_prompts_get(struct mcp *m, const struct mcp_req *r)
 		return;
 	}
 	char err[300];
-	const struct skc_skill *s = find_skill(m, name, err, sizeof err);
+	const struct skc_skill *s = bi_find_skill(t, name, err, sizeof err);
 	if (!s) {
 		reply_error(m, r->id, E_PARAMS, "%s", err);
 		return;
@@ -1168,11 +893,11 @@ static void m_resources_list(struct mcp *m, const struct mcp_req *r)
 		char uri[1024], name[512];
 		resource_uri(uri, sizeof uri, skc_str(t, s->name), skc_str(t, f->path));
 		snprintf(name, sizeof name, "%s/%s", skc_str(t, s->name), skc_str(t, f->path));
-		bool text = file_is_text(m, f);
+		bool text = bi_file_is_text(&m->bi, f);
 		json_t *o = json_object();
 		json_object_set_new(o, "uri", json_string(uri));
 		json_object_set_new(o, "name", text_json(name, strlen(name)));
-		json_object_set_new(o, "mimeType", json_string(mime_type(skc_str(t, f->path), text)));
+		json_object_set_new(o, "mimeType", json_string(bi_mime_type(skc_str(t, f->path), text)));
 		json_object_set_new(o, "size", json_integer((json_int_t)f->size));
 		json_array_append_new(list, o);
 	}
@@ -1218,7 +943,7 @@ static void m_resources_read(struct mcp *m, const struct mcp_req *r)
 				}
 			}
 			if (ok)
-				f = find_file(t, s, path, k);
+				f = bi_find_file(t, s, path, k);
 			free(path);
 		}
 	}
@@ -1511,6 +1236,18 @@ void mcp_oversized(struct mcp *m, size_t len)
 
 /* ---- engine ---- */
 
+/* A builtin's tools/list entry, built once. */
+static char *builtin_entry(const struct bi_def *b)
+{
+	json_t *e = json_pack("{s:s,s:s,s:s,s:o,s:o}", "name", b->name, "title", b->title,
+			      "description", b->description, "inputSchema",
+			      json_loads(b->schema, 0, NULL), "annotations",
+			      json_loads(b->annotations, 0, NULL));
+	char *text = e ? json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(e);
+	return text;
+}
+
 struct mcp *mcp_new(const struct skc_table *t, const struct mcp_opts *o)
 {
 	struct mcp *m = calloc(1, sizeof *m);
@@ -1528,14 +1265,13 @@ struct mcp *mcp_new(const struct skc_table *t, const struct mcp_opts *o)
 	if (!m->o.progress_ms)
 		m->o.progress_ms = MCP_PROGRESS_MS;
 	m->log_level = LOG_OFF;
-	m->active = calloc(t->skill_count + 1, sizeof *m->active);
+	bool bi_ok = bi_state_init(&m->bi, t, m->o.scoped) == 0;
+	for (size_t i = 0; i < BI_COUNT; i++)
+		bi_ok &= (m->bi_entries[i] = builtin_entry(&bi_defs[i])) != NULL;
 	m->out_schemas = calloc(t->tool_count + 1, sizeof *m->out_schemas);
 	snprintf(m->build, sizeof m->build, "%.16s", skc_str(t, t->digest));
 	m->server_info = json_pack("{s:s,s:s}", "name", skc_str(t, t->agent_name), "version",
 				   m->build);
-	m->file_text = malloc(t->file_count + 1);
-	if (m->file_text)
-		memset(m->file_text, -1, t->file_count + 1);
 	json_t *mm = json_object();
 	add_modern(m, mm);
 	char *mt = m->server_info ? json_dumps(mm, JSON_COMPACT) : NULL;
@@ -1545,7 +1281,7 @@ struct mcp *mcp_new(const struct skc_table *t, const struct mcp_opts *o)
 		mt[strlen(mt) - 1] = '\0';
 	}
 	m->modern_members = mt;
-	if (!m->active || !m->out_schemas || !m->server_info || !m->file_text || !mt) {
+	if (!bi_ok || !m->out_schemas || !m->server_info || !mt) {
 		mcp_free(m);
 		return NULL;
 	}
@@ -1576,8 +1312,9 @@ void mcp_free(struct mcp *m)
 		for (uint32_t i = 0; i < m->t->tool_count; i++)
 			json_decref(m->out_schemas[i]);
 	free(m->out_schemas);
-	free(m->active);
-	free(m->file_text);
+	bi_state_release(&m->bi);
+	for (size_t i = 0; i < BI_COUNT; i++)
+		free(m->bi_entries[i]);
 	free(m->modern_members);
 	json_decref(m->server_info);
 	free(m->out.p);

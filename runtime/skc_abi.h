@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SKC_ABI_VERSION 2
+#define SKC_ABI_VERSION 3
 #define SKC_MAGIC 0x31434b53u /* "SKC1" little-endian */
 
 /* Parameter types, as in JSON Schema. */
@@ -123,6 +123,11 @@ struct skc_table {
 	struct skc_slice agent_name;
 	struct skc_slice digest;    /* hex SHA-256 over every skill digest */
 	struct skc_slice list_json; /* precomputed `list --json` document */
+	/* Defaults for `run` and `chat`, baked by `make PROVIDER= MODEL= BASE_URL=`;
+	 * len 0: none. Flags and the environment override them. */
+	struct skc_slice default_provider;
+	struct skc_slice default_model;
+	struct skc_slice default_base_url;
 };
 
 /* Defined by the generated table; the runtime's only entry point to it. */

@@ -11,6 +11,10 @@
  * are invalid. */
 size_t txt_utf8_len(const unsigned char *s, size_t n);
 
+/* Standard base64 (with padding) of n bytes: malloc'd, NUL-terminated; NULL
+ * when out of memory. */
+char *txt_base64(const unsigned char *s, size_t n);
+
 /* The value of a hexadecimal digit, or -1. */
 int txt_hexval(int c);
 

@@ -11,7 +11,7 @@
 #include "skc_abi.h"
 
 /* ==== SLOT abi ==== */
-#define SKC_GEN_ABI_VERSION 2
+#define SKC_GEN_ABI_VERSION 3
 /* ==== END abi ==== */
 
 #if SKC_GEN_ABI_VERSION != SKC_ABI_VERSION
@@ -96,6 +96,9 @@ static const struct skc_table skc_the_table = {
 	.agent_name = {0, 0},
 	.digest = {0, 0},
 	.list_json = {0, 0},
+	.default_provider = {0, 0},
+	.default_model = {0, 0},
+	.default_base_url = {0, 0},
 /* ==== END meta ==== */
 };
 

@@ -1,5 +1,6 @@
 /* The shared byte-level text helpers. */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -38,12 +39,31 @@ START_TEST(test_hexval)
 }
 END_TEST
 
+/* RFC 4648 section 10 vectors, and bytes past 0x7f. */
+static const char *const b64[][2] = {
+	{"", ""},	  {"f", "Zg=="},	 {"fo", "Zm8="},	 {"foo", "Zm9v"},
+	{"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+	{"\xff\xfe\x00", "//4A"},
+};
+
+START_TEST(test_base64)
+{
+	const char *in = b64[_i][0];
+	size_t n = _i == 7 ? 3 : strlen(in);
+	char *out = txt_base64((const unsigned char *)in, n);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_str_eq(out, b64[_i][1]);
+	free(out);
+}
+END_TEST
+
 Suite *suite_text(void)
 {
 	Suite *s = suite_create("text");
 	TCase *tc = tcase_create("text");
 	tcase_add_loop_test(tc, test_utf8_len, 0, sizeof seqs / sizeof seqs[0]);
 	tcase_add_test(tc, test_hexval);
+	tcase_add_loop_test(tc, test_base64, 0, sizeof b64 / sizeof b64[0]);
 	suite_add_tcase(s, tc);
 	return s;
 }
