@@ -1,8 +1,10 @@
 /*
  * http.h - the one HTTP client every provider uses: libcurl with TLS
  * verification on, connections reused across requests, a connect timeout, a
- * whole-request timeout and an idle timeout between bytes of a response, and
- * the retry policy of the official provider SDKs.
+ * whole-request timeout and an idle timeout between bytes of a response (its
+ * clock starts with each attempt, so it also bounds the wait for the first
+ * byte; libcurl checks it about once a second), and the retry policy of the
+ * official provider SDKs.
  *
  * Retry policy (http_post): an `x-should-retry: true|false` header decides
  * when present; else 408, 409, 429 and every status >= 500 (Anthropic's 529

@@ -209,23 +209,9 @@ static json_t *text_json(const char *s, size_t n)
 	json_t *j = json_stringn(s, n);
 	if (j)
 		return j;
-	size_t cap = n * 3 + 1, k = 0;
-	char *fixed = malloc(cap);
-	if (!fixed)
-		return json_string("");
-	for (size_t i = 0; i < n;) {
-		size_t l = txt_utf8_len((const unsigned char *)s + i, n - i);
-		if (l) {
-			memcpy(fixed + k, s + i, l);
-			k += l;
-			i += l;
-		} else {
-			memcpy(fixed + k, "\xef\xbf\xbd", 3);
-			k += 3;
-			i++;
-		}
-	}
-	j = json_stringn(fixed, k);
+	size_t k;
+	char *fixed = txt_utf8_repair(s, n, &k);
+	j = fixed ? json_stringn(fixed, k) : NULL;
 	free(fixed);
 	return j ? j : json_string("");
 }

@@ -2,6 +2,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 size_t txt_utf8_len(const unsigned char *s, size_t n)
 {
@@ -67,5 +68,28 @@ char *txt_base64(const unsigned char *s, size_t n)
 		*o++ = '=';
 	}
 	*o = '\0';
+	return out;
+}
+
+char *txt_utf8_repair(const char *s, size_t n, size_t *out_len)
+{
+	char *out = malloc(n * 3 + 1);
+	size_t k = 0;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		size_t l = txt_utf8_len((const unsigned char *)s + i, n - i);
+		if (l) {
+			memcpy(out + k, s + i, l);
+			k += l;
+			i += l;
+		} else {
+			memcpy(out + k, "\xef\xbf\xbd", 3);
+			k += 3;
+			i++;
+		}
+	}
+	out[k] = '\0';
+	*out_len = k;
 	return out;
 }

@@ -11,6 +11,11 @@
  * are invalid. */
 size_t txt_utf8_len(const unsigned char *s, size_t n);
 
+/* A copy of n bytes with every byte that is not part of valid UTF-8 replaced
+ * by U+FFFD: malloc'd, NUL-terminated, its length in *out_len; NULL when out
+ * of memory. */
+char *txt_utf8_repair(const char *s, size_t n, size_t *out_len);
+
 /* Standard base64 (with padding) of n bytes: malloc'd, NUL-terminated; NULL
  * when out of memory. */
 char *txt_base64(const unsigned char *s, size_t n);
