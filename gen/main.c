@@ -20,6 +20,8 @@
 #include "schema.h"
 #include "validate.h"
 
+#include "../runtime/prov.h"
+
 #define SKILLC_VERSION "0.1.0"
 
 static const char usage[] =
@@ -170,6 +172,12 @@ int main(int argc, char **argv)
 	if (!name_ok(m.agent_name)) {
 		fprintf(stderr, "skillc: error: agent name '%s' may only hold letters, digits, '.', '_' and '-' (at most 64)\n",
 			m.agent_name);
+		goto out;
+	}
+	enum prov_kind kind;
+	if (m.provider && prov_parse(m.provider, &kind)) {
+		fprintf(stderr, "skillc: error: unknown provider '%s' (openai, anthropic, gemini or openai-compatible)\n",
+			m.provider);
 		goto out;
 	}
 	if (!o.template_dir)

@@ -1,5 +1,6 @@
 /*
- * main.c - the agent's command line: list, show, call, version, doctor.
+ * main.c - the agent's command line: list, show, call, version, doctor,
+ * mcp, run and chat.
  *
  * Results go to stdout, diagnostics to stderr. Exit codes are documented in
  * usage[] and the README, and stable.
@@ -9,12 +10,15 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agent.h"
 #include "args.h"
 #include "cache.h"
 #include "exec.h"
@@ -48,11 +52,14 @@ static const char usage[] =
 	"  mcp [--scoped] [--jobs N] [--queue N] [--page-size N]\n"
 	"                                serve the tools, prompts and files to an MCP client\n"
 	"                                on stdin/stdout (see '%s mcp --help')\n"
+	"  run [options] TASK...         do a task with an LLM provider, calling tools;\n"
+	"                                the answer goes to stdout (see '%s run --help')\n"
+	"  chat [options]                the same, one task per line of stdin\n"
 	"  help                          show this help\n"
 	"\n"
 	"exit status of call: 0 success, 1 the tool failed, 2 bad usage or arguments,\n"
 	"3 unknown tool, 4 the tool timed out, 5 the tool could not be started;\n"
-	"70 the baked table is damaged.\n";
+	"70 the baked table is damaged. run and chat: see '%s run --help'.\n";
 
 static const char mcp_usage[] =
 	"usage: %s mcp [--scoped] [--jobs N] [--queue N] [--page-size N]\n"
@@ -514,6 +521,279 @@ static int cmd_mcp(const struct skc_table *t, int argc, char **argv)
 	return srv_run(t, &o, 0, 1) == 0 ? CLI_OK : CLI_TOOL_FAILED;
 }
 
+/* ---- run and chat ---- */
+
+static const char run_usage[] =
+	"usage: %s run [options] TASK...     (TASK '-': read it from stdin)\n"
+	"       %s chat [options]            (one task per line of stdin; /exit ends)\n"
+	"\n"
+	"Do a task with an LLM provider: the model sees every skill by name and\n"
+	"description, activates the ones it needs, calls their tools (run here, several\n"
+	"at once) and answers. The answer goes to stdout as it arrives; messages go to\n"
+	"stderr.\n"
+	"\n"
+	"provider (flags override the environment, which overrides `make PROVIDER=...`):\n"
+	"  --provider NAME         openai, anthropic, gemini or openai-compatible\n"
+	"                          (SKILLC_PROVIDER; default: the one whose key is set)\n"
+	"  --model NAME            SKILLC_MODEL; default gpt-4.1, claude-sonnet-4-5,\n"
+	"                          gemini-2.5-flash (openai-compatible needs one)\n"
+	"  --base-url URL          SKILLC_BASE_URL; e.g. http://127.0.0.1:11434/v1\n"
+	"  keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or GOOGLE_API_KEY);\n"
+	"        SKILLC_API_KEY overrides them and is the optional openai-compatible key\n"
+	"  --tool-mode MODE        native (default) or text: tools described in the\n"
+	"                          prompt, calls parsed from the reply\n"
+	"  --no-stream             plain requests; print the answer when it is complete\n"
+	"  --no-parallel           ask for one tool call per reply\n"
+	"\n"
+	"conversation:\n"
+	"  --session FILE          keep the conversation in FILE (JSONL, appended after\n"
+	"                          every step); an existing one is resumed, and `run`\n"
+	"                          without a task finishes an interrupted turn\n"
+	"  --history N             send at most the last N messages (whole turns)\n"
+	"  --image PATH            attach a PNG, JPEG, GIF or WebP image to the task\n"
+	"\n"
+	"output:\n"
+	"  --json                  print one JSON result per task instead of the text\n"
+	"  --usage                 token counts per request and in total, on stderr\n"
+	"  --trace FILE            append JSONL events: requests, retries, tools, skills\n"
+	"\n"
+	"limits, per task:\n"
+	"  --max-iterations N      model requests (default %d)\n"
+	"  --max-tool-calls N      tool calls (default %d)\n"
+	"  --max-output-tokens N   output tokens (default: no limit)\n"
+	"  --max-tokens N          output tokens of one reply (default: the provider's;\n"
+	"                          8192 for anthropic)\n"
+	"  --max-time SECONDS      wall time (default %d)\n"
+	"  --tool-timeout SECONDS  every tool's timeout (default: each tool's own)\n"
+	"  --connect-timeout S, --request-timeout S, --idle-timeout S (between bytes of\n"
+	"                          an answer), --retries N (default %d, 0: none)\n"
+	"\n"
+	"exit status: 0 answered; 2 bad usage, no provider, key or model; 6 the provider\n"
+	"failed (after retries); 7 the session or trace file cannot be used; 8, 9, 10,\n"
+	"11 stopped at --max-iterations, --max-tool-calls, --max-output-tokens,\n"
+	"--max-time; 130 interrupted. chat exits with its last task's status.\n";
+
+enum run_kind { R_STR, R_FLAG, R_COUNT, R_COUNT0, R_SECONDS };
+
+static const struct run_opt {
+	const char *name;
+	enum run_kind kind;
+	size_t off;
+} run_opts[] = {
+	{"--provider", R_STR, offsetof(struct ag_flags, provider)},
+	{"--model", R_STR, offsetof(struct ag_flags, model)},
+	{"--base-url", R_STR, offsetof(struct ag_flags, base_url)},
+	{"--session", R_STR, offsetof(struct ag_flags, session)},
+	{"--trace", R_STR, offsetof(struct ag_flags, trace)},
+	{"--image", R_STR, offsetof(struct ag_flags, image)},
+	{"--tool-mode", R_STR, offsetof(struct ag_flags, tool_mode)},
+	{"--json", R_FLAG, offsetof(struct ag_flags, json)},
+	{"--usage", R_FLAG, offsetof(struct ag_flags, usage)},
+	{"--no-stream", R_FLAG, offsetof(struct ag_flags, no_stream)},
+	{"--no-parallel", R_FLAG, offsetof(struct ag_flags, no_parallel)},
+	{"--max-iterations", R_COUNT, offsetof(struct ag_flags, max_iterations)},
+	{"--max-tool-calls", R_COUNT, offsetof(struct ag_flags, max_tool_calls)},
+	{"--max-output-tokens", R_COUNT, offsetof(struct ag_flags, max_output_tokens)},
+	{"--max-tokens", R_COUNT, offsetof(struct ag_flags, max_tokens)},
+	{"--history", R_COUNT, offsetof(struct ag_flags, history)},
+	{"--retries", R_COUNT0, offsetof(struct ag_flags, retries)},
+	{"--max-time", R_SECONDS, offsetof(struct ag_flags, max_time)},
+	{"--tool-timeout", R_SECONDS, offsetof(struct ag_flags, tool_timeout)},
+	{"--connect-timeout", R_SECONDS, offsetof(struct ag_flags, connect_timeout)},
+	{"--request-timeout", R_SECONDS, offsetof(struct ag_flags, request_timeout)},
+	{"--idle-timeout", R_SECONDS, offsetof(struct ag_flags, idle_timeout)},
+};
+
+/* One option of run/chat at argv[*i]: 1 taken, 0 not an option, -1 bad. */
+static int run_option(int argc, char **argv, int *i, struct ag_flags *f)
+{
+	const char *a = argv[*i];
+	for (size_t k = 0; k < sizeof run_opts / sizeof run_opts[0]; k++) {
+		const struct run_opt *o = &run_opts[k];
+		size_t n = strlen(o->name);
+		if (strncmp(a, o->name, n) || (a[n] && a[n] != '='))
+			continue;
+		char *field = (char *)f + o->off;
+		if (o->kind == R_FLAG) {
+			if (a[n]) {
+				cli_error("option '%s' takes no value", o->name);
+				return -1;
+			}
+			*(bool *)field = true;
+			return 1;
+		}
+		const char *v = a[n] ? a + n + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+		if (!v) {
+			cli_error("option '%s' needs a value", o->name);
+			return -1;
+		}
+		unsigned u;
+		double d;
+		switch (o->kind) {
+		case R_STR:
+			*(const char **)field = v;
+			return 1;
+		case R_COUNT:
+			if (cli_count(o->name, v, 100000000, &u))
+				return -1;
+			*(long *)field = (long)u;
+			return 1;
+		case R_COUNT0:
+			if (!strcmp(v, "0")) {
+				*(long *)field = 0;
+				return 1;
+			}
+			if (cli_count(o->name, v, 100, &u))
+				return -1;
+			*(long *)field = (long)u;
+			return 1;
+		case R_SECONDS:
+			if (cli_number(o->name, v, 1e6, &d))
+				return -1;
+			*(double *)field = d;
+			return 1;
+		case R_FLAG:
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The whole of stdin, for `run -`. */
+static char *read_stdin(void)
+{
+	size_t n = 0, cap = 4096;
+	char *buf = malloc(cap);
+	while (buf) {
+		if (n + 1 >= cap) {
+			char *p = cap < (16u << 20) ? realloc(buf, cap * 2) : NULL;
+			if (!p) {
+				free(buf);
+				return NULL;
+			}
+			buf = p;
+			cap *= 2;
+		}
+		size_t r = fread(buf + n, 1, cap - n - 1, stdin);
+		n += r;
+		if (!r)
+			break;
+	}
+	if (buf)
+		buf[n] = '\0';
+	return buf;
+}
+
+static int cmd_agent(const struct skc_table *t, int argc, char **argv, bool chat)
+{
+	struct ag_flags f = {.retries = -1};
+	char **words = calloc((size_t)argc + 1, sizeof *words);
+	int nwords = 0;
+	if (!words)
+		return CLI_CANNOT_RUN;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			printf(run_usage, prog, prog, AG_DEFAULT_ITERATIONS, AG_DEFAULT_TOOL_CALLS,
+			       AG_DEFAULT_SECONDS, HTTP_DEFAULT_RETRIES);
+			free(words);
+			return CLI_OK;
+		}
+		int r = a[0] == '-' && a[1] ? run_option(argc, argv, &i, &f) : 0;
+		if (r < 0) {
+			free(words);
+			return CLI_USAGE;
+		}
+		if (r)
+			continue;
+		if (a[0] == '-' && a[1] && strcmp(a, "--")) {
+			cli_error("unknown option '%s' (see '%s run --help')", a, prog);
+			free(words);
+			return CLI_USAGE;
+		}
+		if (!strcmp(a, "--")) {
+			while (++i < argc)
+				words[nwords++] = argv[i];
+			break;
+		}
+		words[nwords++] = argv[i];
+	}
+	if (chat && nwords) {
+		cli_error("chat reads its tasks from stdin; unexpected argument '%s'", words[0]);
+		free(words);
+		return CLI_USAGE;
+	}
+	char *task = NULL;
+	if (nwords == 1 && !strcmp(words[0], "-")) {
+		task = read_stdin();
+	} else if (nwords) {
+		size_t n = 0;
+		for (int i = 0; i < nwords; i++)
+			n += strlen(words[i]) + 1;
+		task = calloc(n + 1, 1);
+		for (int i = 0; task && i < nwords; i++) {
+			if (i)
+				strcat(task, " ");
+			strcat(task, words[i]);
+		}
+	}
+	free(words);
+	if (nwords && !task) {
+		cli_error("cannot read the task: out of memory");
+		return CLI_USAGE;
+	}
+	if (!chat && !task && !f.session) {
+		cli_error("run needs a task (see '%s run --help')", prog);
+		return CLI_USAGE;
+	}
+	struct ag_config c;
+	char err[600];
+	if (ag_resolve(t, &f, getenv, &c, err, sizeof err)) {
+		cli_error("%s", err);
+		free(task);
+		return AG_USAGE;
+	}
+	struct agent *a = ag_new(t, &c, err, sizeof err);
+	if (!a) {
+		cli_error("%s", err);
+		ag_config_release(&c);
+		free(task);
+		return AG_FILES;
+	}
+	int rc = AG_OK;
+	if (!chat) {
+		rc = ag_turn(a, task, f.image);
+	} else {
+		const char *image = f.image;
+		bool tty = isatty(0);
+		if (ag_unfinished(a))
+			rc = ag_turn(a, NULL, NULL);
+		char *line = NULL;
+		size_t cap = 0;
+		while (rc != AG_FILES && rc != AG_INTERRUPTED) {
+			if (tty)
+				fputs("> ", stderr);
+			ssize_t n = getline(&line, &cap, stdin);
+			if (n < 0)
+				break;
+			while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+				line[--n] = '\0';
+			if (!n)
+				continue;
+			if (!strcmp(line, "/exit") || !strcmp(line, "/quit"))
+				break;
+			rc = ag_turn(a, line, image);
+			image = NULL;
+		}
+		free(line);
+	}
+	ag_finish(a, rc);
+	ag_free(a);
+	ag_config_release(&c);
+	free(task);
+	return rc;
+}
+
 static int has_flag(int argc, char **argv, const char *flag)
 {
 	for (int i = 0; i < argc; i++)
@@ -556,7 +836,7 @@ int main(int argc, char **argv)
 	/* A closed stdout must give an error, not kill us silently. */
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
-		fprintf(stderr, usage, prog, prog);
+		fprintf(stderr, usage, prog, prog, prog, prog);
 		return CLI_USAGE;
 	}
 	const char *cmd = argv[1];
@@ -564,7 +844,7 @@ int main(int argc, char **argv)
 	char **rest = argv + 2;
 	int rc;
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-		printf(usage, prog, prog);
+		printf(usage, prog, prog, prog, prog);
 		rc = CLI_OK;
 	} else if (!strcmp(cmd, "list")) {
 		rc = only_json(cmd, n, rest, 0) ? cmd_list(t, has_flag(n, rest, "--json")) : CLI_USAGE;
@@ -582,6 +862,8 @@ int main(int argc, char **argv)
 						: CLI_USAGE;
 	} else if (!strcmp(cmd, "mcp")) {
 		rc = cmd_mcp(t, n, rest);
+	} else if (!strcmp(cmd, "run") || !strcmp(cmd, "chat")) {
+		rc = cmd_agent(t, n, rest, cmd[0] == 'c');
 	} else if (!strcmp(cmd, "doctor")) {
 		rc = only_json(cmd, n, rest, 0) ? cmd_doctor(t, has_flag(n, rest, "--json"))
 						: CLI_USAGE;

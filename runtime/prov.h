@@ -23,7 +23,14 @@
  *
  * Text mode (models without native tool calling): no tools go in the request;
  * the system prompt describes them (tcall.h); an assistant's tool_call blocks
- * are not sent (its text holds the call) and tool results go as user text.
+ * are not sent (its text holds the call) and tool results go as user text:
+ * "Tool 'NAME' returned:\nTEXT" ("failed:" for an error), several joined by
+ * a blank line.
+ *
+ * A reply's content holds its blocks in the order they arrived; a text block
+ * has "signature" and a tool_call "signature"/"synthetic_id" only when they
+ * apply. A call that came without arguments gets "{}"; one without an id
+ * gets "call_<n>" (n from 1 in each reply) with synthetic_id.
  */
 #ifndef PROV_PROV_H
 #define PROV_PROV_H
@@ -110,7 +117,8 @@ struct prov_reply {
 	char stop_raw[64]; /* the provider's own finish reason, for traces */
 };
 
-/* Text as it arrives, for streaming it to the user. */
+/* Text as it arrives, for streaming it to the user: answer text only (no
+ * tool arguments, no thinking). Only streamed answers call it. */
 typedef void (*prov_text_cb)(void *ud, const char *s, size_t n);
 
 struct prov_reader;
