@@ -209,11 +209,18 @@ $(BUILD)/bench-mcp: bench/mcp.c | $(BUILD)/.dir
 	$(say) CC $@
 	$(Q)$(CC) $(CFLAGS) -o $@ $<
 
-# The MCP benchmark compares against the official SDK that `make test` installs.
+$(BUILD)/bench-sse: bench/sse.c runtime/sse.c runtime/sse.h | $(BUILD)/.dir
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS) -Iruntime -o $@ bench/sse.c runtime/sse.c
+
+# The MCP benchmark compares against the official SDK that `make test` installs;
+# the agent benchmark plays a 50-turn session on the mock provider.
 bench: $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o $(BUILD)/bench-rss $(BUILD)/bench-mcp \
-	  $(MCP_SDK_DIR)/.installed
+	  $(BUILD)/bench-sse $(AGENT_BIN) $(MCP_SDK_DIR)/.installed
 	$(Q)python3 bench/bake.py --build $(BUILD)
 	$(Q)python3 bench/mcp.py --build $(BUILD)
+	$(Q)$(BUILD)/bench-sse
+	$(Q)python3 bench/agent.py --build $(BUILD)
 
 install: $(SKILLC) $(RT_LIB)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/skillc \

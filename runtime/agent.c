@@ -19,6 +19,7 @@
 #include "args.h"
 #include "builtin.h"
 #include "invoke.h"
+#include "jbuf.h"
 #include "table.h"
 #include "tcall.h"
 #include "text.h"
@@ -466,55 +467,33 @@ static size_t offered_tools(struct agent *a)
 	return n;
 }
 
-struct ag_text {
-	char *p;
-	size_t len, cap;
-};
-
-static void txt_add(struct ag_text *b, const char *s)
-{
-	size_t n = strlen(s);
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 1024;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p)
-			return;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n + 1);
-	b->len += n;
-}
-
 static char *system_prompt(struct agent *a, size_t ntools)
 {
 	const struct skc_table *t = a->t;
-	struct ag_text b = {0};
-	txt_add(&b, "You are ");
-	txt_add(&b, skc_str(t, t->agent_name));
-	txt_add(&b, ", an agent that completes tasks with skills. A skill is loaded on demand: "
+	struct jbuf b = {0};
+	jb_str(&b, "You are ");
+	jb_str(&b, skc_str(t, t->agent_name));
+	jb_str(&b, ", an agent that completes tasks with skills. A skill is loaded on demand: "
 		    "call activate_skill with its name to get its instructions and tools; "
 		    "deactivate_skill unloads it; read_skill_file reads its other files "
 		    "(references/, assets/); list_skills lists every skill.\n\nSkills:\n");
 	bool any_active = false;
 	for (uint32_t i = 0; i < t->skill_count; i++) {
-		txt_add(&b, "- ");
-		txt_add(&b, skc_str(t, t->skills[i].name));
-		txt_add(&b, ": ");
-		txt_add(&b, skc_str(t, t->skills[i].description));
-		txt_add(&b, "\n");
+		jb_str(&b, "- ");
+		jb_str(&b, skc_str(t, t->skills[i].name));
+		jb_str(&b, ": ");
+		jb_str(&b, skc_str(t, t->skills[i].description));
+		jb_str(&b, "\n");
 		any_active |= a->bi.active[i];
 	}
 	if (any_active) {
-		txt_add(&b, "\nActive skills:");
+		jb_str(&b, "\nActive skills:");
 		for (uint32_t i = 0, k = 0; i < t->skill_count; i++)
 			if (a->bi.active[i]) {
-				txt_add(&b, k++ ? ", " : " ");
-				txt_add(&b, skc_str(t, t->skills[i].name));
+				jb_str(&b, k++ ? ", " : " ");
+				jb_str(&b, skc_str(t, t->skills[i].name));
 			}
-		txt_add(&b, "\n");
+		jb_str(&b, "\n");
 	}
 	if (a->c->text_mode) {
 		const char **names = calloc(ntools + 1, sizeof *names);
@@ -530,15 +509,15 @@ static char *system_prompt(struct agent *a, size_t ntools)
 			tp = tcall_prompt(names, descs, schemas, ntools);
 		}
 		if (tp) {
-			txt_add(&b, "\n");
-			txt_add(&b, tp);
+			jb_str(&b, "\n");
+			jb_str(&b, tp);
 		}
 		free(tp);
 		free(names);
 		free(descs);
 		free(schemas);
 	}
-	return b.p;
+	return jb_take(&b, NULL);
 }
 
 /* ---- one provider request ---- */
@@ -731,32 +710,34 @@ static void call_result(struct ag_call *k, bool is_error, const char *status, co
 static void process_result(struct agent *a, struct ag_call *k, enum inv_status st,
 			   const struct rx_result *res, const char *why)
 {
-	struct ag_text b = {0};
+	struct jbuf b = {0};
 	if (res->out_len) {
 		size_t n;
 		char *fixed = txt_utf8_repair(res->out, res->out_len, &n);
-		txt_add(&b, fixed ? fixed : "");
+		jb_str(&b, fixed ? fixed : "");
 		free(fixed);
 	}
 	char line[700];
 	if (res->out_truncated) {
 		snprintf(line, sizeof line, "\n[output truncated at %zu bytes]", res->out_len);
-		txt_add(&b, line);
+		jb_str(&b, line);
 	}
 	if (st != INV_OK) {
 		snprintf(line, sizeof line, "%stool '%s' %s", b.len ? "\n" : "",
 			 skc_str(a->t, k->tool->wire_name), why);
-		txt_add(&b, line);
+		jb_str(&b, line);
 		if (res->err_len) {
 			size_t n;
 			char *fixed = txt_utf8_repair(res->err, res->err_len, &n);
-			txt_add(&b, res->err_truncated ? "\nstderr (last part):\n" : "\nstderr:\n");
-			txt_add(&b, fixed ? fixed : "");
+			jb_str(&b, res->err_truncated ? "\nstderr (last part):\n" : "\nstderr:\n");
+			jb_str(&b, fixed ? fixed : "");
 			free(fixed);
 		}
 	}
 	free(k->text);
-	k->text = b.p ? b.p : strdup("");
+	k->text = jb_take(&b, NULL);
+	if (!k->text)
+		k->text = strdup("");
 	k->len = k->text ? strlen(k->text) : 0;
 	k->is_error = st != INV_OK;
 	static const char *const names[] = {"ok", "failed", "timeout", "bad_args", "cannot_run"};
@@ -949,10 +930,10 @@ static json_t *reply_calls(struct agent *a, json_t *msg)
 				json_array_append(calls, b);
 		return calls;
 	}
-	struct ag_text text = {0};
+	struct jbuf text = {0};
 	json_array_foreach(content, i, b)
 		if (!strcmp(jstr(b, "type"), "text"))
-			txt_add(&text, jstr(b, "text"));
+			jb_str(&text, jstr(b, "text"));
 	struct tcall tc;
 	if (text.p && tcall_find(text.p, text.len, known_tool, a, &tc) == 1) {
 		char id[32];
@@ -966,7 +947,7 @@ static json_t *reply_calls(struct agent *a, json_t *msg)
 		json_array_append_new(calls, call);
 		tcall_release(&tc);
 	}
-	free(text.p);
+	jb_release(&text);
 	return calls;
 }
 
@@ -1036,6 +1017,38 @@ static json_t *pending_calls(struct agent *a)
 	return calls;
 }
 
+/*
+ * A session killed while its tools ran ends in calls without results. They
+ * are not run again (a tool may have done half its work): each gets an error
+ * result saying so, and the model decides.
+ */
+static int close_pending(struct agent *a)
+{
+	json_t *calls = pending_calls(a);
+	if (!calls)
+		return 0;
+	size_t n = json_array_size(calls);
+	struct ag_call *k = calloc(n, sizeof *k);
+	int rc = -1;
+	if (k) {
+		for (size_t i = 0; i < n; i++) {
+			json_t *b = json_array_get(calls, i);
+			k[i].id = jstr(b, "id");
+			k[i].name = jstr(b, "name");
+			call_result(&k[i], true, "interrupted",
+				    "the run was interrupted before this call finished; call it again if it is still needed");
+		}
+		json_t *msg = results_message(k, n);
+		rc = record(a, msg);
+		json_decref(msg);
+		for (size_t i = 0; i < n; i++)
+			free(k[i].text);
+		free(k);
+	}
+	json_decref(calls);
+	return rc;
+}
+
 bool ag_unfinished(const struct agent *a)
 {
 	size_t n = json_array_size(a->history);
@@ -1067,13 +1080,14 @@ static const char *cap_name(int rc)
 
 static char *reply_text(const json_t *msg)
 {
-	struct ag_text b = {0};
+	struct jbuf b = {0};
 	size_t i;
 	json_t *blk;
 	json_array_foreach(json_object_get(msg, "content"), i, blk)
 		if (!strcmp(jstr(blk, "type"), "text"))
-			txt_add(&b, jstr(blk, "text"));
-	return b.p ? b.p : strdup("");
+			jb_str(&b, jstr(blk, "text"));
+	char *out = jb_take(&b, NULL);
+	return out ? out : strdup("");
 }
 
 static int turn_loop(struct agent *a)
@@ -1179,16 +1193,13 @@ int ag_turn(struct agent *a, const char *task, const char *image)
 		json_t *msg = user_message(a, task, image, &rc);
 		if (!msg)
 			return rc;
-		if (ag_unfinished(a) && pending_calls(a)) {
-			/* A run killed while its tools ran: close those calls first. */
-			json_t *calls = pending_calls(a);
-			json_decref(calls);
-		}
-		rc = record(a, msg) ? AG_FILES : AG_OK;
+		rc = close_pending(a) || record(a, msg) ? AG_FILES : AG_OK;
 		json_decref(msg);
 	} else if (!ag_unfinished(a)) {
 		say(a, "error: nothing to do: give a task (the session has no unfinished turn)");
 		rc = AG_USAGE;
+	} else if (close_pending(a)) {
+		rc = AG_FILES;
 	}
 	trace(a, "turn_start", json_pack("{s:b}", "resumed", task == NULL));
 	if (rc == AG_OK)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "jbuf.h"
 #include "table.h"
 #include "text.h"
 
@@ -79,39 +80,7 @@ void bi_result_release(struct bi_result *r)
 
 /* ---- results ---- */
 
-struct bi_buf {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static void bb_put(struct bi_buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void bb_str(struct bi_buf *b, const char *s)
-{
-	bb_put(b, s, strlen(s));
-}
-
-static void result_buf(struct bi_result *out, struct bi_buf *b, bool is_error)
+static void result_buf(struct bi_result *out, struct jbuf *b, bool is_error)
 {
 	if (b->failed || !b->p) {
 		free(b->p);
@@ -133,8 +102,8 @@ static void result_fmt(struct bi_result *out, bool is_error, const char *fmt, ..
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	struct bi_buf b = {0};
-	bb_str(&b, msg);
+	struct jbuf b = {0};
+	jb_str(&b, msg);
 	result_buf(out, &b, is_error);
 }
 
@@ -219,8 +188,8 @@ static void list_skills(struct bi_state *st, json_t *args, struct bi_result *out
 	json_object_set_new(doc, "skills", list);
 	char *text = json_dumps(doc, JSON_INDENT(1));
 	json_decref(doc);
-	struct bi_buf b = {0};
-	bb_str(&b, text ? text : "");
+	struct jbuf b = {0};
+	jb_str(&b, text ? text : "");
 	b.failed |= !text;
 	free(text);
 	result_buf(out, &b, false);
@@ -249,15 +218,15 @@ static void activate(struct bi_state *st, json_t *args, bool on, struct bi_resul
 		return;
 	}
 	/* The body is what the model needs; the tool names tell it what it can now call. */
-	struct bi_buf b = {0};
-	bb_put(&b, skc_str(t, s->body), s->body.len);
+	struct jbuf b = {0};
+	jb_put(&b, skc_str(t, s->body), s->body.len);
 	if (s->tool_count) {
-		bb_str(&b, "\n\n---\nTools now available:");
+		jb_str(&b, "\n\n---\nTools now available:");
 		for (uint32_t j = 0; j < s->tool_count; j++) {
-			bb_str(&b, j ? ", " : " ");
-			bb_str(&b, skc_str(t, t->tools[s->tool_first + j].wire_name));
+			jb_str(&b, j ? ", " : " ");
+			jb_str(&b, skc_str(t, t->tools[s->tool_first + j].wire_name));
 		}
-		bb_str(&b, "\n");
+		jb_str(&b, "\n");
 	}
 	result_buf(out, &b, false);
 }
@@ -331,8 +300,8 @@ static void read_file(struct bi_state *st, json_t *args, struct bi_result *out)
 		path += 2;
 	const struct skc_file *f = bi_find_file(t, s, path, strlen(path));
 	if (f && bi_file_is_text(st, f)) {
-		struct bi_buf b = {0};
-		bb_put(&b, (const char *)t->data + f->data_off, (size_t)f->size);
+		struct jbuf b = {0};
+		jb_put(&b, (const char *)t->data + f->data_off, (size_t)f->size);
 		result_buf(out, &b, false);
 		return;
 	}
@@ -341,14 +310,14 @@ static void read_file(struct bi_state *st, json_t *args, struct bi_result *out)
 		return;
 	}
 	/* Name what is there, so the model can correct itself. */
-	struct bi_buf b = {0};
+	struct jbuf b = {0};
 	char head[300];
 	snprintf(head, sizeof head, "skill '%s' has no file '%.100s'; it has:", skc_str(t, s->name),
 		 path);
-	bb_str(&b, head);
+	jb_str(&b, head);
 	for (uint32_t i = 0; i < s->file_count && b.len < 4096; i++) {
-		bb_str(&b, i ? ", " : " ");
-		bb_str(&b, skc_str(t, t->files[s->file_first + i].path));
+		jb_str(&b, i ? ", " : " ");
+		jb_str(&b, skc_str(t, t->files[s->file_first + i].path));
 	}
 	result_buf(out, &b, true);
 }

@@ -20,6 +20,7 @@
 #include "args.h"
 #include "builtin.h"
 #include "invoke.h"
+#include "jbuf.h"
 #include "jsv.h"
 #include "table.h"
 #include "text.h"
@@ -53,11 +54,6 @@ enum { LOG_DEBUG, LOG_INFO, LOG_NOTICE, LOG_WARNING, LOG_ERROR, N_LEVELS = 8, LO
 
 /* ---- state ---- */
 
-struct mcp_buf {
-	char *p;
-	size_t head, len, cap; /* bytes [head, len) are pending */
-	bool failed;           /* out of memory: output was dropped */
-};
 
 /* One request as received, checked for shape. */
 struct mcp_req {
@@ -88,7 +84,7 @@ struct mcp_list {
 struct mcp {
 	const struct skc_table *t;
 	struct mcp_opts o;
-	struct mcp_buf out;
+	struct jbuf out;
 	bool initialized;
 	int log_level; /* handshake style: from logging/setLevel */
 	struct bi_state bi;    /* skill activation (--scoped), which files are text */
@@ -107,100 +103,6 @@ static uint64_t now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void buf_put(struct mcp_buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n > b->cap) {
-		if (b->head) { /* reuse consumed space before growing */
-			memmove(b->p, b->p + b->head, b->len - b->head);
-			b->len -= b->head;
-			b->head = 0;
-		}
-		if (b->len + n > b->cap) {
-			size_t cap = b->cap ? b->cap : 1 << 16;
-			while (cap < b->len + n)
-				cap *= 2;
-			char *p = realloc(b->p, cap);
-			if (!p) {
-				b->failed = true;
-				return;
-			}
-			b->p = p;
-			b->cap = cap;
-		}
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-static void buf_str(struct mcp_buf *b, const char *s)
-{
-	buf_put(b, s, strlen(s));
-}
-
-static int buf_dump_cb(const char *s, size_t n, void *data)
-{
-	buf_put(data, s, n);
-	return 0;
-}
-
-static void buf_json(struct mcp_buf *b, const json_t *v)
-{
-	json_dump_callback(v, buf_dump_cb, b, JSON_COMPACT | JSON_ENCODE_ANY);
-}
-
-/*
- * A JSON string literal of bytes that may not be UTF-8 (bad bytes become
- * U+FFFD), written straight into the buffer: tool output can be megabytes,
- * and building a json_t for it only to dump it again doubles the work.
- */
-static void buf_text(struct mcp_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *u = (const unsigned char *)s;
-	size_t run = 0;
-	buf_put(b, "\"", 1);
-	for (size_t i = 0; i < n;) {
-		unsigned char c = u[i];
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			i++;
-			continue;
-		}
-		size_t l = c >= 0x80 ? txt_utf8_len(u + i, n - i) : 0;
-		if (l) {
-			i += l;
-			continue;
-		}
-		buf_put(b, s + run, i - run);
-		char esc[7] = {'\\', 0};
-		size_t k = 2;
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		default:
-			if (c < 0x20) {
-				memcpy(esc + 1, "u00", 3);
-				esc[4] = hex[c >> 4];
-				esc[5] = hex[c & 15];
-				k = 6;
-			} else {
-				memcpy(esc + 1, "ufffd", 5); /* not UTF-8 */
-				k = 6;
-			}
-		}
-		buf_put(b, esc, k);
-		run = ++i;
-	}
-	buf_put(b, s + run, n - run);
-	buf_put(b, "\"", 1);
 }
 
 /* A JSON string of bytes that may not be UTF-8: bad bytes become U+FFFD. */
@@ -241,11 +143,11 @@ static void put_id(struct mcp *m, const json_t *id)
 	if (json_is_integer(id)) {
 		char num[32];
 		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(id));
-		buf_str(&m->out, num);
+		jb_str(&m->out, num);
 	} else if (id) {
-		buf_json(&m->out, id);
+		jb_json(&m->out, id);
 	} else {
-		buf_str(&m->out, "null");
+		jb_str(&m->out, "null");
 	}
 }
 
@@ -264,11 +166,11 @@ static void reply_error_data(struct mcp *m, const json_t *id, int code, json_t *
 	json_object_set_new(err, "message", text_json(msg, strlen(msg)));
 	if (data)
 		json_object_set_new(err, "data", data);
-	buf_str(&m->out, "{\"jsonrpc\":\"2.0\",\"id\":");
+	jb_str(&m->out, "{\"jsonrpc\":\"2.0\",\"id\":");
 	put_id(m, id);
-	buf_str(&m->out, ",\"error\":");
-	buf_json(&m->out, err);
-	buf_str(&m->out, "}\n");
+	jb_str(&m->out, ",\"error\":");
+	jb_json(&m->out, err);
+	jb_str(&m->out, "}\n");
 	json_decref(err);
 }
 
@@ -288,11 +190,11 @@ static void reply(struct mcp *m, const json_t *id, bool modern, json_t *result)
 {
 	if (modern)
 		add_modern(m, result);
-	buf_str(&m->out, "{\"jsonrpc\":\"2.0\",\"id\":");
+	jb_str(&m->out, "{\"jsonrpc\":\"2.0\",\"id\":");
 	put_id(m, id);
-	buf_str(&m->out, ",\"result\":");
-	buf_json(&m->out, result);
-	buf_str(&m->out, "}\n");
+	jb_str(&m->out, ",\"result\":");
+	jb_json(&m->out, result);
+	jb_str(&m->out, "}\n");
 	json_decref(result);
 }
 
@@ -302,32 +204,32 @@ static void reply(struct mcp *m, const json_t *id, bool modern, json_t *result)
  */
 static void content_begin(struct mcp *m, const json_t *id)
 {
-	buf_str(&m->out, "{\"jsonrpc\":\"2.0\",\"id\":");
+	jb_str(&m->out, "{\"jsonrpc\":\"2.0\",\"id\":");
 	put_id(m, id);
-	buf_str(&m->out, ",\"result\":{\"content\":[");
+	jb_str(&m->out, ",\"result\":{\"content\":[");
 }
 
 static void content_text(struct mcp *m, bool *any, const char *s, size_t n)
 {
-	buf_str(&m->out, *any ? ",{\"type\":\"text\",\"text\":" : "{\"type\":\"text\",\"text\":");
-	buf_text(&m->out, s, n);
-	buf_str(&m->out, "}");
+	jb_str(&m->out, *any ? ",{\"type\":\"text\",\"text\":" : "{\"type\":\"text\",\"text\":");
+	jb_text(&m->out, s, n);
+	jb_str(&m->out, "}");
 	*any = true;
 }
 
 /* Closes the result; `structured` (may be NULL) is written, not stolen. */
 static void content_end(struct mcp *m, bool modern, bool is_error, const json_t *structured)
 {
-	buf_str(&m->out, "]");
+	jb_str(&m->out, "]");
 	if (structured) {
-		buf_str(&m->out, ",\"structuredContent\":");
-		buf_json(&m->out, structured);
+		jb_str(&m->out, ",\"structuredContent\":");
+		jb_json(&m->out, structured);
 	}
 	if (is_error)
-		buf_str(&m->out, ",\"isError\":true");
+		jb_str(&m->out, ",\"isError\":true");
 	if (modern)
-		buf_str(&m->out, m->modern_members);
-	buf_str(&m->out, "}}\n");
+		jb_str(&m->out, m->modern_members);
+	jb_str(&m->out, "}}\n");
 }
 
 static void reply_text(struct mcp *m, const json_t *id, bool modern, const char *s, size_t n,
@@ -341,15 +243,15 @@ static void reply_text(struct mcp *m, const json_t *id, bool modern, const char 
 
 static void notify(struct mcp *m, const char *method, json_t *params)
 {
-	buf_str(&m->out, "{\"jsonrpc\":\"2.0\",\"method\":\"");
-	buf_str(&m->out, method);
-	buf_str(&m->out, "\"");
+	jb_str(&m->out, "{\"jsonrpc\":\"2.0\",\"method\":\"");
+	jb_str(&m->out, method);
+	jb_str(&m->out, "\"");
 	if (params) {
-		buf_str(&m->out, ",\"params\":");
-		buf_json(&m->out, params);
+		jb_str(&m->out, ",\"params\":");
+		jb_json(&m->out, params);
 		json_decref(params);
 	}
-	buf_str(&m->out, "}\n");
+	jb_str(&m->out, "}\n");
 }
 
 static void log_msg(struct mcp *m, int want, int level, const char *logger, json_t *data)
@@ -400,7 +302,7 @@ static void put_next_cursor(struct mcp *m, char kind, size_t next, size_t total)
 		return;
 	char c[48];
 	snprintf(c, sizeof c, ",\"nextCursor\":\"%c:%zu\"", kind, next);
-	buf_str(&m->out, c);
+	jb_str(&m->out, c);
 }
 
 /* A list result: its cursor, and in the stateless style how long it keeps. */
@@ -510,16 +412,16 @@ static void m_tools_list(struct mcp *m, const struct mcp_req *r)
 	end = start + page < total ? start + page : total;
 
 	/* Spliced from precomputed text: no JSON is built per request. */
-	buf_str(&m->out, "{\"jsonrpc\":\"2.0\",\"id\":");
+	jb_str(&m->out, "{\"jsonrpc\":\"2.0\",\"id\":");
 	put_id(m, r->id);
-	buf_str(&m->out, ",\"result\":{\"tools\":[");
+	jb_str(&m->out, ",\"result\":{\"tools\":[");
 	bool first = true;
 	for (size_t i = 0; i < BI_COUNT && k < end; i++) {
 		if (!builtin_listed(m, &bi_defs[i]))
 			continue;
 		if (k++ >= start) {
-			buf_str(&m->out, first ? "" : ",");
-			buf_str(&m->out, m->bi_entries[i]);
+			jb_str(&m->out, first ? "" : ",");
+			jb_str(&m->out, m->bi_entries[i]);
 			first = false;
 		}
 	}
@@ -528,19 +430,19 @@ static void m_tools_list(struct mcp *m, const struct mcp_req *r)
 		if (!tool_visible(m, tool))
 			continue;
 		if (k++ >= start) {
-			buf_str(&m->out, first ? "" : ",");
-			buf_put(&m->out, skc_str(t, tool->mcp_json), tool->mcp_json.len);
+			jb_str(&m->out, first ? "" : ",");
+			jb_put(&m->out, skc_str(t, tool->mcp_json), tool->mcp_json.len);
 			first = false;
 		}
 	}
-	buf_str(&m->out, "]");
+	jb_str(&m->out, "]");
 	put_next_cursor(m, 't', end, total);
 	if (r->modern) {
-		buf_str(&m->out, m->o.scoped ? ",\"ttlMs\":0" : ",\"ttlMs\":3600000");
-		buf_str(&m->out, ",\"cacheScope\":\"public\"");
-		buf_str(&m->out, m->modern_members);
+		jb_str(&m->out, m->o.scoped ? ",\"ttlMs\":0" : ",\"ttlMs\":3600000");
+		jb_str(&m->out, ",\"cacheScope\":\"public\"");
+		jb_str(&m->out, m->modern_members);
 	}
-	buf_str(&m->out, "}}\n");
+	jb_str(&m->out, "}}\n");
 }
 
 /* ---- tools/call ---- */
@@ -641,11 +543,11 @@ static void reply_run(struct mcp *m, struct mcp_job *j, enum inv_status st,
 	if (st != INV_OK) {
 		char head[640];
 		snprintf(head, sizeof head, "tool '%s' %s", name, why);
-		struct mcp_buf b = {0};
-		buf_str(&b, head);
+		struct jbuf b = {0};
+		jb_str(&b, head);
 		if (res->err_len) {
-			buf_str(&b, res->err_truncated ? "\nstderr (last part):\n" : "\nstderr:\n");
-			buf_put(&b, res->err, res->err_len);
+			jb_str(&b, res->err_truncated ? "\nstderr (last part):\n" : "\nstderr:\n");
+			jb_put(&b, res->err, res->err_len);
 		}
 		content_text(m, &any, b.p ? b.p : head, b.p ? b.len : strlen(head));
 		free(b.p);
@@ -1303,7 +1205,7 @@ void mcp_free(struct mcp *m)
 		free(m->bi_entries[i]);
 	free(m->modern_members);
 	json_decref(m->server_info);
-	free(m->out.p);
+	jb_release(&m->out);
 	free(m);
 }
 
@@ -1315,9 +1217,7 @@ const char *mcp_output(const struct mcp *m, size_t *len)
 
 void mcp_consume(struct mcp *m, size_t n)
 {
-	m->out.head += n;
-	if (m->out.head >= m->out.len)
-		m->out.head = m->out.len = 0;
+	jb_consume(&m->out, n);
 }
 
 bool mcp_busy(const struct mcp *m)

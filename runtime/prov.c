@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jbuf.h"
 #include "prov_impl.h"
 #include "sse.h"
 
@@ -106,7 +107,9 @@ uint64_t prov_juint(const json_t *o, const char *key)
 
 int prov_setn(json_t *o, const char *key, const char *s, size_t n)
 {
-	return json_object_set_new(o, key, json_stringn(s ? s : "", s ? n : 0));
+	/* Unchecked: the neutral messages were checked when they were made, and
+	 * jb_text repairs any bad byte when the body is written. */
+	return json_object_set_new(o, key, json_stringn_nocheck(s ? s : "", s ? n : 0));
 }
 
 int prov_sets(json_t *o, const char *key, const char *s)
@@ -378,14 +381,14 @@ int prov_build(const struct prov_params *p, struct prov_request *out, char *err,
 			free(h[i]);
 	bool built = body != NULL;
 	if (body) {
-		out->body = json_dumps(body, JSON_COMPACT);
+		struct jbuf b = {0};
+		jb_json(&b, body);
 		json_decref(body);
+		out->body = jb_take(&b, NULL);
 	}
 	if (!built || oom || !out->url || !out->headers || !out->body) {
 		if (built || !err[0])
-			snprintf(err, errn, built ? "out of memory building the request"
-						  : "the request holds text that is not valid "
-						    "UTF-8, or memory ran out");
+			snprintf(err, errn, "out of memory building the request");
 		prov_request_release(out);
 		return -1;
 	}

@@ -308,9 +308,11 @@ START_TEST(test_build_args)
 		   "{`name`:`x`,`arguments`:`{\\`a\\`: tru`}}]},{`role`:`tool`,"
 		   "`tool_call_id`:`t1`,`content`:``}]}");
 	prov_request_release(&rq);
+	/* A byte that is not UTF-8 is written as U+FFFD, never sent raw. */
 	p.system = "bad \xff";
-	ck_assert_int_eq(prov_build(&p, &rq, err, sizeof err), -1);
-	ck_assert_ptr_nonnull(strstr(err, "UTF-8"));
+	ck_assert_int_eq(prov_build(&p, &rq, err, sizeof err), 0);
+	ck_assert_ptr_nonnull(strstr(rq.body, "\"bad \\ufffd\""));
+	prov_request_release(&rq);
 	json_decref(conv);
 }
 END_TEST
