@@ -45,7 +45,7 @@ void jb_str(struct jbuf *b, const char *s)
 
 void jb_text(struct jbuf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char hex[] = "0123456789ABCDEF"; /* as jansson writes them */
 	const unsigned char *u = (const unsigned char *)s;
 	size_t run = 0;
 	jb_put(b, "\"", 1);
@@ -77,7 +77,7 @@ void jb_text(struct jbuf *b, const char *s, size_t n)
 				esc[4] = hex[c >> 4];
 				esc[5] = hex[c & 15];
 			} else {
-				memcpy(esc + 1, "ufffd", 5); /* not UTF-8 */
+				memcpy(esc + 1, "uFFFD", 5); /* not UTF-8 */
 			}
 			k = 6;
 		}

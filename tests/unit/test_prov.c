@@ -311,7 +311,7 @@ START_TEST(test_build_args)
 	/* A byte that is not UTF-8 is written as U+FFFD, never sent raw. */
 	p.system = "bad \xff";
 	ck_assert_int_eq(prov_build(&p, &rq, err, sizeof err), 0);
-	ck_assert_ptr_nonnull(strstr(rq.body, "\"bad \\ufffd\""));
+	ck_assert_ptr_nonnull(strstr(rq.body, "\"bad \\uFFFD\""));
 	prov_request_release(&rq);
 	json_decref(conv);
 }
