@@ -385,11 +385,22 @@ static int cmd_version(const struct skc_table *t, int json)
 		json_object_set_new(o, "digest", json_string(digest));
 		json_object_set_new(o, "skills", json_integer(t->skill_count));
 		json_object_set_new(o, "tools", json_integer(t->tool_count));
+		json_object_set_new(o, "defaults",
+				    json_pack("{s:s?,s:s?,s:s?}", "provider",
+					      t->default_provider.len ? skc_str(t, t->default_provider) : NULL,
+					      "model", t->default_model.len ? skc_str(t, t->default_model) : NULL,
+					      "base_url",
+					      t->default_base_url.len ? skc_str(t, t->default_base_url) : NULL));
 		return cli_json_out(o);
 	}
 	printf("%s build %s\ntable ABI %u\ndigest %s\n%u skills, %u tools\n",
 	       skc_str(t, t->agent_name), build, (unsigned)t->abi_version, digest,
 	       (unsigned)t->skill_count, (unsigned)t->tool_count);
+	if (t->default_provider.len || t->default_model.len || t->default_base_url.len)
+		printf("run defaults: provider %s, model %s, base URL %s\n",
+		       t->default_provider.len ? skc_str(t, t->default_provider) : "(none)",
+		       t->default_model.len ? skc_str(t, t->default_model) : "(none)",
+		       t->default_base_url.len ? skc_str(t, t->default_base_url) : "(none)");
 	return CLI_OK;
 }
 

@@ -239,6 +239,9 @@ START_TEST(test_version_doctor)
 	ck_assert_int_eq(json_integer_value(json_object_get(doc, "abi")), SKC_ABI_VERSION);
 	ck_assert_uint_eq(strlen(json_string_value(json_object_get(doc, "digest"))), 64);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "agent")), "e2e");
+	json_t *none = json_pack("{s:n,s:n,s:n}", "provider", "model", "base_url");
+	ck_assert(json_equal(json_object_get(doc, "defaults"), none));
+	json_decref(none);
 	json_decref(doc);
 	tu_run_release(&r);
 
@@ -420,7 +423,7 @@ START_TEST(test_install_and_bake)
 	struct tu_run r;
 	const char *build = tu_env("BUILD", "build");
 	tu_run(&r, "make --no-print-directory -s BUILD=%s install PREFIX=%s/p >/dev/null && cd %s && "
-	       "p/bin/skillc -n helper -o gen '%s/tests/e2e/skills' && "
+	       "p/bin/skillc -n helper --provider anthropic --model claude-x -o gen '%s/tests/e2e/skills' && "
 	       "%s -c -Ip/include/skillc gen/table.c -o table.o && %s -c -Wa,-I,gen gen/data.S -o data.o && "
 	       "%s -o helper table.o data.o p/lib/skillc-main.o p/lib/libskillc-runtime.a -ljansson -lcurl && "
 	       "./helper call probe__echo_argv --arg first=installed",
@@ -428,6 +431,20 @@ START_TEST(test_install_and_bake)
 	       tu_env("CC", "cc"));
 	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
 	ck_assert_str_eq(r.out, "<installed>\n");
+	tu_run_release(&r);
+	/* The run defaults baked with it. */
+	tu_run(&r, "%s/helper version --json", dir);
+	json_t *doc = parse(r.out);
+	json_t *want = json_pack("{s:s,s:s,s:n}", "provider", "anthropic", "model", "claude-x",
+				 "base_url");
+	ck_assert(json_equal(json_object_get(doc, "defaults"), want));
+	json_decref(want);
+	json_decref(doc);
+	tu_run_release(&r);
+	tu_run(&r, "%s/p/bin/skillc --provider claude -o %s/gen2 '%s/tests/e2e/skills'", dir, dir,
+	       tu_env("TEST_ROOT", "."));
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_ptr_nonnull(strstr(r.err, "unknown provider 'claude'"));
 	tu_run_release(&r);
 	tu_rmdir(dir);
 }
