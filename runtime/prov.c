@@ -58,33 +58,10 @@ const char *prov_default_base(enum prov_kind k)
 
 /* ---- small helpers ---- */
 
-int prov_buf_add(struct prov_buf *b, const char *s, size_t n)
+int prov_buf_add(struct jbuf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1) {
-			if (cap > SIZE_MAX / 2)
-				return -1;
-			cap *= 2;
-		}
-		char *p = realloc(b->p, cap);
-		if (!p)
-			return -1;
-		b->p = p;
-		b->cap = cap;
-	}
-	if (n)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
-void prov_buf_release(struct prov_buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
+	jb_put(b, s, n);
+	return b->failed ? -1 : 0;
 }
 
 const char *prov_jstr(const json_t *o, const char *key, size_t *len)
@@ -184,7 +161,7 @@ int prov_msg(const json_t *m, size_t i, const char **role, const json_t **conten
 
 char *prov_results_text(const json_t *content)
 {
-	struct prov_buf b = {0};
+	struct jbuf b = {0};
 	size_t j;
 	const json_t *blk;
 	bool ok = true;
@@ -200,7 +177,7 @@ char *prov_results_text(const json_t *content)
 		     prov_buf_add(&b, text ? text : "", text ? n : 0) == 0;
 	}
 	if (!ok || !b.p) {
-		prov_buf_release(&b);
+		jb_release(&b);
 		return ok ? strdup("") : NULL;
 	}
 	return b.p;
@@ -219,6 +196,24 @@ json_t *prov_schema(const struct prov_tool *t, char *err, size_t errn)
 		return NULL;
 	}
 	return s;
+}
+
+json_t *prov_decls(const struct prov_params *p, const char *schema_key, char *err, size_t errn)
+{
+	json_t *decls = json_array();
+	for (size_t t = 0; decls && t < p->tool_count; t++) {
+		json_t *schema = prov_schema(&p->tools[t], err, errn), *o = json_object();
+		if (!schema || !o || json_array_append_new(decls, o) ||
+		    prov_sets(o, "name", p->tools[t].name) ||
+		    (p->tools[t].description && prov_sets(o, "description", p->tools[t].description)) ||
+		    json_object_set_new(o, schema_key, schema)) {
+			if (!schema || !o)
+				json_decref(schema ? schema : o);
+			json_decref(decls);
+			return NULL;
+		}
+	}
+	return decls;
 }
 
 json_t *prov_args_object(const char *s, size_t n)
@@ -568,7 +563,7 @@ struct prov_reader *prov_reader_new(enum prov_kind k, bool stream, prov_text_cb 
 static void prov_blocks_release(struct prov_reader *r)
 {
 	for (size_t i = 0; i < r->nblk; i++) {
-		prov_buf_release(&r->blk[i].text);
+		jb_release(&r->blk[i].text);
 		free(r->blk[i].id);
 		free(r->blk[i].name);
 		free(r->blk[i].sig);
@@ -601,7 +596,7 @@ void prov_reader_free(struct prov_reader *r)
 	prov_blocks_release(r);
 	free(r->blk);
 	sse_release(&r->sse);
-	prov_buf_release(&r->body);
+	jb_release(&r->body);
 	free(r);
 }
 

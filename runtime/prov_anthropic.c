@@ -104,21 +104,9 @@ json_t *prov_anthropic_body(const struct prov_params *p, char *err, size_t errn)
 			goto fail;
 	}
 	if (p->tool_count && !p->text_mode) {
-		json_t *tools = json_array();
-		if (json_object_set_new(body, "tools", tools))
+		json_t *tools = prov_decls(p, "input_schema", err, errn);
+		if (!tools || json_object_set_new(body, "tools", tools))
 			goto fail;
-		for (size_t t = 0; t < p->tool_count; t++) {
-			json_t *schema = prov_schema(&p->tools[t], err, errn);
-			if (!schema)
-				goto fail;
-			json_t *o = json_object();
-			if (!o || json_array_append_new(tools, o) ||
-			    prov_sets(o, "name", p->tools[t].name) ||
-			    (p->tools[t].description &&
-			     prov_sets(o, "description", p->tools[t].description)) ||
-			    json_object_set_new(o, "input_schema", schema))
-				goto fail;
-		}
 		if (!p->parallel_tools &&
 		    json_object_set_new(body, "tool_choice",
 					json_pack("{s:s, s:b}", "type", "auto",

@@ -143,22 +143,10 @@ json_t *prov_gemini_body(const struct prov_params *p, char *err, size_t errn)
 			goto fail;
 	}
 	if (p->tool_count && !p->text_mode) {
-		json_t *decls = json_array();
-		if (json_object_set_new(body, "tools", json_pack("[{s:o}]", "functionDeclarations",
-								  decls)))
+		json_t *decls = prov_decls(p, "parametersJsonSchema", err, errn);
+		if (!decls || json_object_set_new(body, "tools", json_pack("[{s:o}]", "functionDeclarations",
+									  decls)))
 			goto fail;
-		for (size_t t = 0; t < p->tool_count; t++) {
-			json_t *schema = prov_schema(&p->tools[t], err, errn);
-			if (!schema)
-				goto fail;
-			json_t *o = json_object();
-			if (!o || json_array_append_new(decls, o) ||
-			    prov_sets(o, "name", p->tools[t].name) ||
-			    (p->tools[t].description &&
-			     prov_sets(o, "description", p->tools[t].description)) ||
-			    json_object_set_new(o, "parametersJsonSchema", schema))
-				goto fail;
-		}
 	}
 	if (p->max_tokens &&
 	    json_object_set_new(body, "generationConfig",

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jbuf.h"
 #include "prov.h"
 #include "sse.h"
 
@@ -20,14 +21,8 @@ enum {
 	PROV_MAX_TEXT = 64 << 20 /* answer text plus tool arguments, and a plain body, bytes */
 };
 
-struct prov_buf {
-	char *p; /* NUL-terminated when not NULL */
-	size_t len, cap;
-};
-
-/* 0, or -1 when memory runs out. */
-int prov_buf_add(struct prov_buf *b, const char *s, size_t n);
-void prov_buf_release(struct prov_buf *b);
+/* jb_put: 0, or -1 when memory runs out. */
+int prov_buf_add(struct jbuf *b, const char *s, size_t n);
 
 enum prov_blk_kind {
 	PROV_BLK_TEXT,
@@ -37,7 +32,7 @@ enum prov_blk_kind {
 
 struct prov_blk {
 	enum prov_blk_kind kind;
-	struct prov_buf text; /* the text, or the call's arguments */
+	struct jbuf text; /* the text, or the call's arguments */
 	char *id, *name, *sig;
 	bool synthetic;
 	long key; /* the provider's index for the block; -1: none */
@@ -49,7 +44,7 @@ struct prov_reader {
 	prov_text_cb cb;
 	void *ud;
 	struct sse sse;
-	struct prov_buf body; /* a plain body */
+	struct jbuf body; /* a plain body */
 	struct prov_blk *blk;
 	size_t nblk, capblk;
 	struct prov_usage usage;
@@ -97,6 +92,9 @@ int prov_msg(const json_t *m, size_t i, const char **role, const json_t **conten
 char *prov_results_text(const json_t *content);
 /* A tool's schema, parsed: a new object, or NULL with err set. */
 json_t *prov_schema(const struct prov_tool *t, char *err, size_t errn);
+/* The offered tools as [{"name","description",<schema_key>: schema}], or NULL
+ * with err set. */
+json_t *prov_decls(const struct prov_params *p, const char *schema_key, char *err, size_t errn);
 /* Arguments text as an object for the wire: a new object ({} when the text
  * is not a JSON object). */
 json_t *prov_args_object(const char *s, size_t n);

@@ -70,7 +70,7 @@ static json_t *oa_assistant(const json_t *content, bool text_mode)
 {
 	json_t *m = json_object();
 	json_t *calls = json_array();
-	struct prov_buf text = {0};
+	struct jbuf text = {0};
 	size_t i;
 	const json_t *b;
 	if (!m || !calls || prov_sets(m, "role", "assistant"))
@@ -99,7 +99,7 @@ static json_t *oa_assistant(const json_t *content, bool text_mode)
 	}
 	if (!text.len && !json_array_size(calls)) {
 		/* Nothing to send (a text-mode reply without text). */
-		prov_buf_release(&text);
+		jb_release(&text);
 		json_decref(calls);
 		json_decref(m);
 		return json_null();
@@ -109,11 +109,11 @@ static json_t *oa_assistant(const json_t *content, bool text_mode)
 		goto fail;
 	if (json_array_size(calls) && json_object_set(m, "tool_calls", calls))
 		goto fail;
-	prov_buf_release(&text);
+	jb_release(&text);
 	json_decref(calls);
 	return m;
 fail:
-	prov_buf_release(&text);
+	jb_release(&text);
 	json_decref(calls);
 	json_decref(m);
 	return NULL;
@@ -193,24 +193,17 @@ json_t *prov_openai_body(const struct prov_params *p, char *err, size_t errn)
 		}
 	}
 	if (p->tool_count && !p->text_mode) {
-		json_t *tools = json_array();
-		if (json_object_set_new(body, "tools", tools))
+		json_t *decls = prov_decls(p, "parameters", err, errn);
+		json_t *tools = decls ? json_array() : NULL;
+		int bad = !tools || json_object_set_new(body, "tools", tools);
+		size_t t;
+		json_t *f;
+		json_array_foreach(bad ? NULL : decls, t, f)
+			bad |= json_array_append_new(tools, json_pack("{s:s,s:O}", "type", "function",
+								     "function", f)) != 0;
+		json_decref(decls);
+		if (bad)
 			goto fail;
-		for (size_t t = 0; t < p->tool_count; t++) {
-			json_t *schema = prov_schema(&p->tools[t], err, errn);
-			if (!schema)
-				goto fail;
-			json_t *o = json_object(), *f = json_object();
-			int bad = !o || !f || json_array_append_new(tools, o) ||
-				  prov_sets(o, "type", "function") || json_object_set(o, "function", f) ||
-				  prov_sets(f, "name", p->tools[t].name) ||
-				  (p->tools[t].description &&
-				   prov_sets(f, "description", p->tools[t].description)) ||
-				  json_object_set_new(f, "parameters", schema);
-			json_decref(f);
-			if (bad)
-				goto fail;
-		}
 		if (prov_sets(body, "tool_choice", "auto") ||
 		    json_object_set_new(body, "parallel_tool_calls", json_boolean(p->parallel_tools)))
 			goto fail;
