@@ -653,6 +653,11 @@ static int request(struct agent *a)
 		if (resp.retries)
 			snprintf(why + strlen(why), sizeof why - strlen(why), " (after %u retr%s)",
 				 resp.retries, resp.retries == 1 ? "y" : "ies");
+		/* Say why a retryable failure was not retried: a retry would repeat
+		 * the text already printed. */
+		if (sink_shown(a) && (resp.status == 0 || http_retryable(resp.status, NULL)))
+			snprintf(why + strlen(why), sizeof why - strlen(why),
+				 "; not retried, as part of the answer was already shown");
 	}
 	json_t *end = json_pack("{s:I,s:I,s:I,s:I}", "request", (json_int_t)a->requests,
 				"latency_us", (json_int_t)latency, "status", (json_int_t)resp.status,
