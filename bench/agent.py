@@ -138,7 +138,7 @@ def main():
         reqs = sum(t["requests"] for t in turns)
         calls = sum(t["calls"] for t in turns)
         session_kib = os.path.getsize(os.path.join(tmp, "session.jsonl")) / 1024
-        print(f"agent loop benchmark: {a.turns}-turn chat session, {reqs} streamed requests, "
+        print(f"agent loop benchmark: {a.turns}-task chat session, {reqs} streamed requests, "
               f"{calls} tool calls, {wall:.2f} s in all")
         missed = []
 

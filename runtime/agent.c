@@ -633,8 +633,6 @@ static int request(struct agent *a)
 	rc = http_post(a->http, &hr, &sink, &resp);
 	ag_in_request = 0;
 	uint64_t latency = now_us() - t;
-	if (ag_signal)
-		raise(ag_signal); /* one that arrived as the request ended */
 	if (!rc && !a->have_reply) {
 		rc = -1;
 		snprintf(resp.err, sizeof resp.err, "the answer was empty");
@@ -1155,6 +1153,14 @@ static int turn_loop(struct agent *a)
 		a->iterations++;
 		if (request(a))
 			return AG_PROVIDER;
+		if (ag_signal) { /* it came as the request ended: keep the reply, stop */
+			json_t *m = a->reply.message;
+			int w = record(a, m);
+			prov_reply_release(&a->reply);
+			a->have_reply = false;
+			say(a, "error: interrupted; the session keeps every finished step");
+			return w ? AG_FILES : AG_INTERRUPTED;
+		}
 		json_t *msg = json_incref(a->reply.message);
 		enum prov_stop stop = a->reply.stop;
 		prov_reply_release(&a->reply);
