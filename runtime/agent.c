@@ -651,9 +651,8 @@ static int request(struct agent *a)
 		if (resp.retries)
 			snprintf(why + strlen(why), sizeof why - strlen(why), " (after %u retr%s)",
 				 resp.retries, resp.retries == 1 ? "y" : "ies");
-		/* Say why a retryable failure was not retried: a retry would repeat
-		 * the text already printed. */
-		if (sink_shown(a) && (resp.status == 0 || http_retryable(resp.status, NULL)))
+		/* A retry would repeat the text already printed. */
+		if (resp.held_back)
 			snprintf(why + strlen(why), sizeof why - strlen(why),
 				 "; not retried, as part of the answer was already shown");
 	}
@@ -911,8 +910,6 @@ static json_t *results_message(struct ag_call *calls, size_t n)
 }
 
 /* The reply's tool_call blocks; in text mode, the call its text holds. */
-static json_t *reply_calls(struct agent *a, json_t *msg);
-
 static bool known_tool(void *ud, const char *name)
 {
 	struct agent *a = ud;

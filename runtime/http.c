@@ -653,8 +653,10 @@ int http_post(struct http *h, const struct http_req *rq, const struct http_sink 
 			break;
 		}
 		bool again = o == FAILED && retryable && n < (unsigned)h->o.max_retries;
-		if (again && sink && sink->shown && sink->shown(sink->ud))
+		if (again && sink && sink->shown && sink->shown(sink->ud)) {
 			again = false;
+			resp->held_back = true;
+		}
 		if (again && resp->status > 0 && sink && sink->veto &&
 		    sink->veto(sink->ud, resp->status, a.body ? a.body : "", a.body_len))
 			again = false;

@@ -78,6 +78,7 @@ struct http_resp {
 	char *body;        /* a non-2xx body (at most HTTP_MAX_ERROR_BODY bytes, NUL-terminated), or NULL */
 	size_t body_len;
 	unsigned retries;  /* attempts after the first */
+	bool held_back;    /* the failure would have been retried, but output was shown */
 	uint64_t elapsed_ms; /* all attempts and waits */
 	char err[256];     /* on failure: one sentence */
 };

@@ -23,6 +23,7 @@
 #include "cache.h"
 #include "exec.h"
 #include "invoke.h"
+#include "jbuf.h"
 #include "mcp.h"
 #include "serve.h"
 #include "skc_abi.h"
@@ -670,29 +671,18 @@ static int run_option(int argc, char **argv, int *i, struct ag_flags *f)
 	return 0;
 }
 
-/* The whole of stdin, for `run -`. */
+/* The whole of stdin, for `run -`: NULL when it cannot be read. */
 static char *read_stdin(void)
 {
-	size_t n = 0, cap = 4096;
-	char *buf = malloc(cap);
-	while (buf) {
-		if (n + 1 >= cap) {
-			char *p = cap < (16u << 20) ? realloc(buf, cap * 2) : NULL;
-			if (!p) {
-				free(buf);
-				return NULL;
-			}
-			buf = p;
-			cap *= 2;
-		}
-		size_t r = fread(buf + n, 1, cap - n - 1, stdin);
-		n += r;
-		if (!r)
-			break;
-	}
-	if (buf)
-		buf[n] = '\0';
-	return buf;
+	struct jbuf b = {0};
+	char chunk[1 << 16];
+	size_t n;
+	jb_put(&b, "", 0);
+	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+		jb_put(&b, chunk, n);
+	if (ferror(stdin))
+		jb_release(&b);
+	return jb_take(&b, NULL);
 }
 
 static int cmd_agent(const struct skc_table *t, int argc, char **argv, bool chat)
@@ -750,7 +740,7 @@ static int cmd_agent(const struct skc_table *t, int argc, char **argv, bool chat
 	}
 	free(words);
 	if (nwords && !task) {
-		cli_error("cannot read the task: out of memory");
+		cli_error("cannot read the task: %s", ferror(stdin) ? strerror(errno) : "out of memory");
 		return CLI_USAGE;
 	}
 	if (!chat && !task && !f.session) {

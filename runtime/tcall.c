@@ -15,40 +15,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jbuf.h"
 #include "text.h"
 
 /* ---- the lenient reader ---- */
 
-struct tcall_buf {
-	char *p;
-	size_t len, cap;
-};
-
 struct tcall_rd {
 	const unsigned char *s;
 	size_t n, i;
-	struct tcall_buf b; /* scratch for strings, reused */
+	struct jbuf b; /* scratch for strings, reused */
 };
 
-static bool buf_put(struct tcall_buf *b, const void *d, size_t k)
+/* Into the scratch buffer: false when memory runs out. */
+static bool buf_put(struct jbuf *b, const void *d, size_t k)
 {
-	if (b->cap - b->len < k + 1) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap - b->len < k + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p)
-			return false;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, d, k);
-	b->len += k;
-	b->p[b->len] = '\0'; /* always terminated, for keys */
-	return true;
+	jb_put(b, d, k);
+	return !b->failed;
 }
 
-static bool put_utf8(struct tcall_buf *b, uint32_t cp)
+static bool put_utf8(struct jbuf *b, uint32_t cp)
 {
 	unsigned char u[4];
 	size_t k;
@@ -159,7 +144,7 @@ static bool read_escape(struct tcall_rd *r)
 static bool read_string(struct tcall_rd *r)
 {
 	unsigned char q = r->s[r->i++];
-	r->b.len = 0;
+	r->b.len = r->b.head = 0;
 	if (!buf_put(&r->b, "", 0))
 		return false;
 	while (r->i < r->n) {
@@ -380,7 +365,7 @@ json_t *tcall_parse_value(const char *s, size_t n, size_t *used)
 {
 	struct tcall_rd r = {.s = (const unsigned char *)s, .n = s ? n : 0};
 	json_t *v = read_value(&r, 0);
-	free(r.b.p);
+	jb_release(&r.b);
 	if (used)
 		*used = v ? r.i : 0;
 	return v;

@@ -1209,6 +1209,26 @@ START_TEST(test_chat)
 }
 END_TEST
 
+/* `run -` takes the whole of stdin as the task, newlines and all. */
+START_TEST(test_task_stdin)
+{
+	mock_start("{'steps':[{'reply':{'text':'read it'}}]}");
+	write_file(tp("task"), "line one\nline two\n", 18);
+	struct tu_run r;
+	run_prov(&r, P_ANTHROPIC, "run", "--no-stream - < %s", tp("task"));
+	json_t *log = mock_stop();
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "read it\n");
+	ck_assert_uint_eq(json_array_size(log), 1);
+	json_t *m = json_array_get(msgs(body_of(log, 0)), 0);
+	const char *text = json_string_value(
+		json_object_get(json_array_get(json_object_get(m, "content"), 0), "text"));
+	ck_assert_str_eq(text ? text : "", "line one\nline two\n");
+	json_decref(log);
+	tu_run_release(&r);
+}
+END_TEST
+
 /* The mock provider checks itself: its wire formats, steps and log. */
 START_TEST(test_mock_selftest)
 {
@@ -1235,6 +1255,7 @@ Suite *suite_agent_e2e(void)
 	tcase_add_loop_test(tc, test_image, 0, P_COUNT);
 	tcase_add_test(tc, test_image_bad);
 	tcase_add_test(tc, test_chat);
+	tcase_add_test(tc, test_task_stdin);
 	suite_add_tcase(s, tc);
 	TCase *tn = tcase_create("network");
 	tcase_add_checked_fixture(tn, setup, teardown);

@@ -576,6 +576,7 @@ START_TEST(test_drop_then_ok)
 	run_steps(&x, steps, 2, &o);
 	ck_assert_int_eq(x.rc, 0);
 	ck_assert_uint_eq(x.resp.retries, 1);
+	ck_assert(!x.resp.held_back);
 	ck_assert_int_eq(x.r.wstatus[0], 0);
 	ck_assert_int_eq(x.r.begins, 2);
 	ck_assert_int_eq(x.r.ends, 1);
@@ -600,6 +601,7 @@ START_TEST(test_drop_shown)
 	ck_assert_int_eq(x.resp.status, 0);
 	ck_assert_uint_eq(x.resp.retries, 0);
 	ck_assert_str_eq(x.resp.err, "the response ended early");
+	ck_assert(x.resp.held_back);
 	ck_assert_uint_eq(x.s.ngot, 1);
 	ck_assert_mem_eq(x.r.data, "partial", 7);
 	http_resp_release(&x.resp);
