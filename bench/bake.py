@@ -30,7 +30,7 @@ def run(cmd, **kw):
     return dt, out
 
 
-def run_rss(cmd, stdin_data=None, cwd=None):
+def run_rss(cmd, stdin_data=None, cwd=None, env=None):
     """Run cmd (stdin from stdin_data); return (seconds, rusage peak KiB, stdout).
     The peak includes this forked Python image: use peak_rss() for RSS."""
     r, w = os.pipe()
@@ -47,6 +47,8 @@ def run_rss(cmd, stdin_data=None, cwd=None):
         if cwd:
             os.chdir(cwd)
         try:
+            if env is not None:
+                os.execvpe(cmd[0], cmd, env)
             os.execvp(cmd[0], cmd)
         finally:
             os._exit(127)
@@ -169,15 +171,21 @@ def main():
                      None)
     if not skill_dir:
         sys.exit("bench: cannot find the extracted skill directory")
-    via, direct = [], []
+    # The agent's call runs the tool in the sandbox (the default); the same
+    # call with SKILLC_SANDBOX=off, in the same rounds, prices the sandbox.
+    via, off, direct = [], [], []
+    env_off = dict(os.environ, SKILLC_SANDBOX="off")
     for _ in range(max(30, a.runs * 6)):
         via.append(run_rss([agent, "call", tool["name"], "--json", arg_json])[0])
+        off.append(run_rss([agent, "call", tool["name"], "--json", arg_json], env=env_off)[0])
         direct.append(run_rss(["python3", info["script"]], stdin_data=(arg_json + "\n").encode(),
                               cwd=skill_dir)[0])
-    vm, dm = statistics.median(via) * 1000, statistics.median(direct) * 1000
+    vm, om, dm = (statistics.median(x) * 1000 for x in (via, off, direct))
     over = (vm - dm) / dm * 100
-    print(f"  call {tool['name']}: {vm:.2f} ms via agent, {dm:.2f} ms direct")
+    print(f"  call {tool['name']}: {vm:.2f} ms via agent (sandboxed), {om:.2f} ms unconfined, "
+          f"{dm:.2f} ms direct")
     fig("call overhead against python3 directly", over, "%", "<= 5 %", over <= 5)
+    fig("sandbox cost per call", vm - om, "ms", "<= 2 ms", vm - om <= 2)
     missed = [f[0] for f in figures if not f[4]]
     print("all targets met" if not missed else f"missed: {', '.join(missed)}")
 

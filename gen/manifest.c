@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "../runtime/jsv.h"
+#include "perms.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +43,13 @@ struct mf_tool {
 	uint32_t timeout_ms, output_cap;
 	struct mf_param *params;
 	size_t n_params, cap_params;
+	struct sk_perms perms;
 	struct sk_loc loc;
 };
 
 struct mf_manifest {
 	const char *path;
+	struct sk_perms perms; /* every tool's, under each tool's own */
 	struct mf_tool *tools;
 	size_t n_tools, cap_tools;
 };
@@ -266,77 +269,31 @@ static const char *mf_str(struct mf_ctx *cx, const char *field, const struct yml
 
 static int mf_bool(struct mf_ctx *cx, const char *field, const struct yml_node *v, bool *out)
 {
-	static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
-	static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
-	if (v->kind == YML_SCALAR) {
-		for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
-			if (mf_is(v, yes[i])) {
-				*out = true;
-				return 0;
-			}
-			if (mf_is(v, no[i])) {
-				*out = false;
-				return 0;
-			}
-		}
+	if (yml_bool(v, out) == 0)
+		return 0;
+	if (v->kind == YML_SCALAR)
 		diag_error(cx->d, cx->path, v->line, v->col, "'%s' must be true or false, not '%s'",
 			   field, mf_show(cx->a, v->text, v->len));
-	} else {
+	else
 		diag_error(cx->d, cx->path, v->line, v->col, "'%s' must be true or false, not a %s",
 			   field, yml_kind_name(v));
-	}
 	return -1;
 }
 
-/*
- * A decimal number followed by an optional unit from units[] (matched
- * case-insensitively, optional blank before it); the value times its
- * multiplier, rounded, in 1..UINT32_MAX. -1 when malformed or out of range.
- */
-struct mf_unit {
-	const char *word;
-	double mult;
-};
-
-static int mf_quantity(const struct yml_node *v, const struct mf_unit *units, double dflt,
+/* A quantity in 1..UINT32_MAX (yml_quantity). */
+static int mf_quantity(const struct yml_node *v, const struct yml_unit *units, double dflt,
 		       uint32_t *out)
 {
-	if (v->kind != YML_SCALAR || memchr(v->text, '\0', v->len))
+	uint64_t x;
+	if (yml_quantity(v, units, dflt, UINT32_MAX - 1, &x) != 0)
 		return -1;
-	const char *s = v->text;
-	size_t i = 0, digits = 0;
-	while (i < v->len && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'))
-		digits += s[i] != '.', i++;
-	if (!digits || i > 32)
-		return -1;
-	char num[40];
-	memcpy(num, s, i);
-	num[i] = '\0';
-	char *endp;
-	double x = strtod(num, &endp);
-	if (*endp)
-		return -1;
-	while (i < v->len && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	double mult = dflt;
-	if (i < v->len) {
-		mult = -1;
-		for (const struct mf_unit *u = units; u->word; u++)
-			if (strcasecmp(s + i, u->word) == 0)
-				mult = u->mult;
-		if (mult < 0)
-			return -1;
-	}
-	double r = x * mult + 0.5;
-	if (!(r >= 1 && r < (double)UINT32_MAX))
-		return -1;
-	*out = (uint32_t)r;
+	*out = (uint32_t)x;
 	return 0;
 }
 
 static int mf_timeout(struct mf_ctx *cx, const struct yml_node *v, uint32_t *ms)
 {
-	static const struct mf_unit units[] = {
+	static const struct yml_unit units[] = {
 		{"ms", 1}, {"s", 1000}, {"sec", 1000}, {"m", 60000}, {"min", 60000}, {"h", 3600000}, {0, 0},
 	};
 	if (mf_quantity(v, units, 1000, ms) == 0)
@@ -355,7 +312,7 @@ static int mf_timeout(struct mf_ctx *cx, const struct yml_node *v, uint32_t *ms)
 
 static int mf_output_cap(struct mf_ctx *cx, const struct yml_node *v, uint32_t *bytes)
 {
-	static const struct mf_unit units[] = {
+	static const struct yml_unit units[] = {
 		{"b", 1},	{"k", 1024},	     {"kb", 1024},	   {"kib", 1024},
 		{"m", 1 << 20}, {"mb", 1 << 20},     {"mib", 1 << 20},	   {"g", 1 << 30},
 		{"gb", 1 << 30}, {"gib", 1 << 30},   {0, 0},
@@ -699,6 +656,10 @@ static void mf_entry(struct mf_ctx *cx, struct mf_manifest *m, const struct yml_
 			t.annotations = mf_annotations(cx, v, &t.ann_title);
 		} else if (mf_key(k, "output_schema")) {
 			t.output_schema = mf_output_schema(cx, v);
+		} else if (mf_key(k, "permissions")) {
+			pm_parse(cx->a, cx->d, cx->path, v, &t.perms);
+		} else if (mf_key(k, "secrets")) {
+			pm_parse_secrets(cx->a, cx->d, cx->path, v, &t.perms);
 		} else if (mf_key(k, "parameters")) {
 			if (v->kind != YML_SEQ) {
 				diag_error(cx->d, cx->path, v->line, v->col,
@@ -764,6 +725,12 @@ struct mf_manifest *mf_parse(struct arena *a, struct diag *d, const char *path, 
 			}
 			for (size_t j = 0; j < v->n_items; j++)
 				mf_entry(&cx, m, v->items[j]);
+		} else if (mf_key(k, "permissions")) {
+			seen_tools = true;
+			pm_parse(a, d, path, v, &m->perms);
+		} else if (mf_key(k, "secrets")) {
+			seen_tools = true;
+			pm_parse_secrets(a, d, path, v, &m->perms);
 		} else {
 			diag_warning(d, path, k->line, k->col, "unknown key '%s' in manifest",
 				     k->kind == YML_SCALAR ? mf_show(a, k->text, k->len)
@@ -888,12 +855,12 @@ static void mf_apply_params(struct arena *a, const struct mf_tool *e, struct sk_
 int mf_apply(struct arena *a, struct diag *d, const struct mf_manifest *m, struct sk_skill *skill,
 	     bool scripts_dir_manifest)
 {
-	if (!m || !m->n_tools)
+	if (!m)
 		return 0;
 	int errors = 0;
 	const char *path = m->path;
 	/* Indices, not pointers: adding a tool may move skill->tools. */
-	ptrdiff_t *idx = calloc(m->n_tools, sizeof *idx);
+	ptrdiff_t *idx = calloc(m->n_tools + 1, sizeof *idx);
 	if (!idx)
 		abort();
 	for (size_t i = 0; i < m->n_tools; i++) {
@@ -992,7 +959,11 @@ int mf_apply(struct arena *a, struct diag *d, const struct mf_manifest *m, struc
 			t->output_schema = e->output_schema;
 		if (e->annotations)
 			t->annotations = e->annotations;
+		t->perms = e->perms;
 	}
+	/* The skill's permissions fill in what each tool's own leave out. */
+	for (size_t i = 0; i < skill->n_tools; i++)
+		pm_inherit(&skill->tools[i].perms, &m->perms);
 	free(idx);
 	return errors;
 }

@@ -24,6 +24,9 @@
  *           flag: --path            # for args: flags
  *           pass: value             # switch repeat nargs; rarely needed
  *
+ * `permissions` and `secrets`, at the root (every tool of the skill) or in an
+ * entry (that tool, over the skill's), are read by perms.h.
+ *
  * JSON manifests are read by the same YAML loader. An entry without `script`
  * names an existing tool by `name`.
  */

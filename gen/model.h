@@ -38,6 +38,28 @@ struct sk_param {
 	struct sk_loc loc;
 };
 
+struct sk_secret {
+	const char *name; /* an environment variable name */
+	bool required;
+	struct sk_loc loc;
+};
+
+/*
+ * What a tool may do (skc_perms). has_* says which fields were given, so a
+ * tool's own permissions override the skill's field by field.
+ */
+struct sk_perms {
+	const char **read, **write, **hosts; /* paths; host patterns */
+	size_t n_read, n_write, n_hosts;
+	struct sk_secret *secrets;
+	size_t n_secrets;
+	uint64_t memory, file_size; /* bytes; 0: the runtime's default */
+	uint32_t processes, cpu_s;
+	uint8_t network; /* enum skc_net */
+	bool has_read, has_write, has_network, has_secrets;
+	bool has_memory, has_file_size, has_processes, has_cpu;
+};
+
 struct sk_tool {
 	const char *name;        /* local name, unique within the skill */
 	const char *wire_name;   /* <skill>__<name>, set by validate */
@@ -55,6 +77,7 @@ struct sk_tool {
 	enum sk_origin description_from, params_from, args_from;
 	struct sk_param *params;
 	size_t n_params, cap_params;
+	struct sk_perms perms;   /* manifest grants; all zero: the defaults */
 	struct sk_loc loc;       /* the script, or the manifest entry */
 };
 

@@ -71,7 +71,7 @@ struct render_ctx {
 	const struct sk_model *m;
 	const struct render_opts *o;
 	struct pool pool;
-	size_t n_tools, n_params, n_enums, n_files;
+	size_t n_tools, n_params, n_enums, n_files, n_perm_strs, n_secrets;
 	uint64_t files_size;
 	/* per-item slices, in table order */
 	struct skc_skill *skills;
@@ -79,6 +79,8 @@ struct render_ctx {
 	struct skc_param *params;
 	struct skc_slice *enums;
 	struct skc_file *files;
+	struct skc_slice *perm_strs;
+	struct skc_secret *secrets;
 	const char **skill_ids, **tool_ids;
 	struct skc_slice agent_name, digest, list_json;
 	struct skc_slice provider, model, base_url;
@@ -120,6 +122,36 @@ static void render_unique_ids(struct arena *a, const char **ids, size_t n)
 	}
 }
 
+/* One tool's grants: its paths and hosts go to perm_strs, its secrets to secrets. */
+static void render_perms(struct render_ctx *r, const struct sk_perms *pm, struct skc_perms *op,
+			 size_t *qi, size_t *xi)
+{
+	struct pool *p = &r->pool;
+	op->read_first = (uint32_t)*qi;
+	op->read_count = (uint32_t)pm->n_read;
+	for (size_t k = 0; k < pm->n_read; k++)
+		r->perm_strs[(*qi)++] = pool_str(p, pm->read[k]);
+	op->write_first = (uint32_t)*qi;
+	op->write_count = (uint32_t)pm->n_write;
+	for (size_t k = 0; k < pm->n_write; k++)
+		r->perm_strs[(*qi)++] = pool_str(p, pm->write[k]);
+	op->host_first = (uint32_t)*qi;
+	op->host_count = (uint32_t)pm->n_hosts;
+	for (size_t k = 0; k < pm->n_hosts; k++)
+		r->perm_strs[(*qi)++] = pool_str(p, pm->hosts[k]);
+	op->secret_first = (uint32_t)*xi;
+	op->secret_count = (uint32_t)pm->n_secrets;
+	for (size_t k = 0; k < pm->n_secrets; k++, (*xi)++) {
+		r->secrets[*xi].name = pool_str(p, pm->secrets[k].name);
+		r->secrets[*xi].required = pm->secrets[k].required;
+	}
+	op->memory = pm->memory;
+	op->file_size = pm->file_size;
+	op->processes = pm->processes;
+	op->cpu_s = pm->cpu_s;
+	op->network = pm->network;
+}
+
 static void render_layout(struct render_ctx *r)
 {
 	const struct sk_model *m = r->m;
@@ -129,9 +161,12 @@ static void render_layout(struct render_ctx *r)
 		r->n_tools += s->n_tools;
 		r->n_files += s->n_files;
 		for (size_t j = 0; j < s->n_tools; j++) {
+			const struct sk_perms *pm = &s->tools[j].perms;
 			r->n_params += s->tools[j].n_params;
 			for (size_t k = 0; k < s->tools[j].n_params; k++)
 				r->n_enums += s->tools[j].params[k].n_enum;
+			r->n_perm_strs += pm->n_read + pm->n_write + pm->n_hosts;
+			r->n_secrets += pm->n_secrets;
 		}
 	}
 	r->skills = arena_alloc(a, (m->n_skills + 1) * sizeof *r->skills);
@@ -139,11 +174,13 @@ static void render_layout(struct render_ctx *r)
 	r->params = arena_alloc(a, (r->n_params + 1) * sizeof *r->params);
 	r->enums = arena_alloc(a, (r->n_enums + 1) * sizeof *r->enums);
 	r->files = arena_alloc(a, (r->n_files + 1) * sizeof *r->files);
+	r->perm_strs = arena_alloc(a, (r->n_perm_strs + 1) * sizeof *r->perm_strs);
+	r->secrets = arena_alloc(a, (r->n_secrets + 1) * sizeof *r->secrets);
 	r->skill_ids = arena_alloc(a, (m->n_skills + 1) * sizeof *r->skill_ids);
 	r->tool_ids = arena_alloc(a, (r->n_tools + 1) * sizeof *r->tool_ids);
 
 	struct pool *p = &r->pool;
-	size_t ti = 0, pi = 0, ei = 0, fi = 0;
+	size_t ti = 0, pi = 0, ei = 0, fi = 0, qi = 0, xi = 0;
 	uint64_t off = 0;
 	for (size_t i = 0; i < m->n_skills; i++) {
 		const struct sk_skill *s = &m->skills[i];
@@ -180,6 +217,7 @@ static void render_layout(struct render_ctx *r)
 			ot->timeout_ms = t->timeout_ms;
 			ot->output_cap = t->output_cap;
 			ot->args = t->args;
+			render_perms(r, &t->perms, &ot->perms, &qi, &xi);
 			for (size_t k = 0; k < t->n_params; k++, pi++) {
 				const struct sk_param *sp = &t->params[k];
 				struct skc_param *op = &r->params[pi];
@@ -341,6 +379,8 @@ static void slot_counts(struct render_ctx *r, struct emit *e)
 	emit(e, "#define SKC_PARAM_COUNT %zu", r->n_params);
 	emit(e, "#define SKC_ENUM_COUNT %zu", r->n_enums);
 	emit(e, "#define SKC_FILE_COUNT %zu", r->n_files);
+	emit(e, "#define SKC_PERM_STR_COUNT %zu", r->n_perm_strs);
+	emit(e, "#define SKC_SECRET_COUNT %zu", r->n_secrets);
 	emit(e, "#define SKC_DATA_SIZE %lluu", (unsigned long long)r->data_size);
 }
 
@@ -390,9 +430,10 @@ static void slot_skills(struct render_ctx *r, struct emit *e)
 static void slot_tools(struct render_ctx *r, struct emit *e)
 {
 	static const char *const args[] = {"SKC_ARGS_FLAGS", "SKC_ARGS_ARGV", "SKC_ARGS_JSON"};
+	static const char *const net[] = {"SKC_NET_NONE", "SKC_NET_HOSTS", "SKC_NET_ALL"};
 	if (!r->n_tools)
 		emit(e, "{{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, "
-			"0, 0, 0, 0, 0, 0},");
+			"0, 0, 0, 0, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}},");
 	for (size_t i = 0; i < r->n_tools; i++) {
 		const struct skc_tool *t = &r->tools[i];
 		emit(e, "[SKC_TOOL_%s] = {", r->tool_ids[i]);
@@ -412,6 +453,24 @@ static void slot_tools(struct render_ctx *r, struct emit *e)
 		emit(e, ".timeout_ms = %u,", (unsigned)t->timeout_ms);
 		emit(e, ".output_cap = %u,", (unsigned)t->output_cap);
 		emit(e, ".args = %s,", args[t->args]);
+		const struct skc_perms *pm = &t->perms;
+		emit(e, ".perms = {");
+		emit_indent(e);
+		emit(e, ".read_first = %u, .read_count = %u,", (unsigned)pm->read_first,
+		     (unsigned)pm->read_count);
+		emit(e, ".write_first = %u, .write_count = %u,", (unsigned)pm->write_first,
+		     (unsigned)pm->write_count);
+		emit(e, ".host_first = %u, .host_count = %u,", (unsigned)pm->host_first,
+		     (unsigned)pm->host_count);
+		emit(e, ".secret_first = %u, .secret_count = %u,", (unsigned)pm->secret_first,
+		     (unsigned)pm->secret_count);
+		emit(e, ".memory = %lluu,", (unsigned long long)pm->memory);
+		emit(e, ".file_size = %lluu,", (unsigned long long)pm->file_size);
+		emit(e, ".processes = %u,", (unsigned)pm->processes);
+		emit(e, ".cpu_s = %u,", (unsigned)pm->cpu_s);
+		emit(e, ".network = %s,", net[pm->network]);
+		emit_dedent(e);
+		emit(e, "},");
 		emit_dedent(e);
 		emit(e, "},");
 	}
@@ -475,6 +534,24 @@ static void slot_files(struct render_ctx *r, struct emit *e)
 	}
 }
 
+static void slot_perm_strs(struct render_ctx *r, struct emit *e)
+{
+	if (!r->n_perm_strs)
+		emit(e, "{0, 0},");
+	for (size_t i = 0; i < r->n_perm_strs; i++)
+		emit(e, "[%zu] = {%u, %u},", i, (unsigned)r->perm_strs[i].off,
+		     (unsigned)r->perm_strs[i].len);
+}
+
+static void slot_secrets(struct render_ctx *r, struct emit *e)
+{
+	if (!r->n_secrets)
+		emit(e, "{{0, 0}, 0},");
+	for (size_t i = 0; i < r->n_secrets; i++)
+		emit(e, "[%zu] = {{%u, %u}, %u},", i, (unsigned)r->secrets[i].name.off,
+		     (unsigned)r->secrets[i].name.len, (unsigned)r->secrets[i].required);
+}
+
 static void slot_meta(struct render_ctx *r, struct emit *e)
 {
 	render_slice(e, "agent_name", r->agent_name);
@@ -492,7 +569,8 @@ static const struct {
 } render_slots[] = {
 	{"abi", slot_abi, 0},       {"counts", slot_counts, 0}, {"ids", slot_ids, 0},
 	{"skills", slot_skills, 1}, {"tools", slot_tools, 1},   {"params", slot_params, 1},
-	{"enums", slot_enums, 1},   {"files", slot_files, 1},   {"meta", slot_meta, 1},
+	{"enums", slot_enums, 1},   {"files", slot_files, 1},   {"perm_strs", slot_perm_strs, 1},
+	{"secrets", slot_secrets, 1}, {"meta", slot_meta, 1},
 };
 
 /*

@@ -139,6 +139,50 @@ json_t *schema_list(struct arena *a, const struct sk_model *m)
 	return doc;
 }
 
+static json_t *schema_strs(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+/* What the manifest grants, as written (the runtime adds its defaults); NULL: nothing. */
+static json_t *schema_perms(const struct sk_perms *p)
+{
+	static const char *const net[] = {"none", "hosts", "all"};
+	if (!p->has_read && !p->has_write && !p->has_network && !p->has_secrets &&
+	    !p->has_memory && !p->has_file_size && !p->has_processes && !p->has_cpu)
+		return NULL;
+	json_t *o = json_object();
+	if (p->has_read)
+		json_object_set_new(o, "read", schema_strs(p->read, p->n_read));
+	if (p->has_write)
+		json_object_set_new(o, "write", schema_strs(p->write, p->n_write));
+	json_object_set_new(o, "network", json_string(net[p->network]));
+	if (p->network == SKC_NET_HOSTS)
+		json_object_set_new(o, "hosts", schema_strs(p->hosts, p->n_hosts));
+	if (p->has_memory)
+		json_object_set_new(o, "memory", json_integer((json_int_t)p->memory));
+	if (p->has_file_size)
+		json_object_set_new(o, "file_size", json_integer((json_int_t)p->file_size));
+	if (p->has_processes)
+		json_object_set_new(o, "processes", json_integer(p->processes));
+	if (p->has_cpu)
+		json_object_set_new(o, "cpu_s", json_integer(p->cpu_s));
+	if (p->has_secrets) {
+		json_t *sec = json_array();
+		for (size_t i = 0; i < p->n_secrets; i++) {
+			json_t *e = json_object();
+			json_object_set_new(e, "name", json_string(p->secrets[i].name));
+			json_object_set_new(e, "required", json_boolean(p->secrets[i].required));
+			json_array_append_new(sec, e);
+		}
+		json_object_set_new(o, "secrets", sec);
+	}
+	return o;
+}
+
 json_t *schema_dump(struct arena *a, const struct sk_model *m)
 {
 	json_t *doc = json_array();
@@ -178,6 +222,8 @@ json_t *schema_dump(struct arena *a, const struct sk_model *m)
 				json_object_set_new(jt, "outputSchema", v);
 			if ((v = schema_declared(t->annotations)))
 				json_object_set_new(jt, "annotations", v);
+			if ((v = schema_perms(&t->perms)))
+				json_object_set_new(jt, "permissions", v);
 			json_array_append_new(tools, jt);
 		}
 		json_object_set_new(js, "tools", tools);

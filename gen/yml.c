@@ -10,7 +10,9 @@
  */
 #include "yml.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 enum {
@@ -276,6 +278,62 @@ const struct yml_node *yml_get(const struct yml_node *map, const char *key)
 			found = map->items[i + 1];
 	}
 	return found;
+}
+
+int yml_bool(const struct yml_node *n, bool *out)
+{
+	static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
+	static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
+	if (!n || n->kind != YML_SCALAR)
+		return -1;
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		size_t ly = strlen(yes[i]), ln = strlen(no[i]);
+		if (n->len == ly && memcmp(n->text, yes[i], ly) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (n->len == ln && memcmp(n->text, no[i], ln) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int yml_quantity(const struct yml_node *n, const struct yml_unit *units, double dflt,
+		 uint64_t max, uint64_t *out)
+{
+	if (!n || n->kind != YML_SCALAR || memchr(n->text, '\0', n->len))
+		return -1;
+	const char *s = n->text;
+	size_t i = 0, digits = 0;
+	while (i < n->len && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'))
+		digits += s[i] != '.', i++;
+	if (!digits || i > 32)
+		return -1;
+	char num[40];
+	memcpy(num, s, i);
+	num[i] = '\0';
+	char *endp;
+	double x = strtod(num, &endp);
+	if (*endp)
+		return -1;
+	while (i < n->len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	double mult = dflt;
+	if (i < n->len) {
+		mult = -1;
+		for (const struct yml_unit *u = units; u->word; u++)
+			if (strcasecmp(s + i, u->word) == 0)
+				mult = u->mult;
+		if (mult < 0)
+			return -1;
+	}
+	double r = x * mult + 0.5;
+	if (!(r >= 1 && r <= (double)max))
+		return -1;
+	*out = (uint64_t)r;
+	return 0;
 }
 
 const char *yml_kind_name(const struct yml_node *n)

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -38,6 +39,25 @@ struct yml_node *yml_load(struct arena *a, struct diag *d, const char *path, con
 
 /* The value for key in a map, or NULL. */
 const struct yml_node *yml_get(const struct yml_node *map, const char *key);
+
+/*
+ * A YAML 1.1 boolean word (true/false, yes/no, on/off in lower, Title or
+ * UPPER case) into *out. 0, or -1 when n is not one.
+ */
+int yml_bool(const struct yml_node *n, bool *out);
+
+/*
+ * A decimal number followed by an optional unit from units[] (matched
+ * case-insensitively, optional blank before it; the list ends with a NULL
+ * word); the value times the unit's multiplier (dflt without a unit),
+ * rounded, into *out. -1 when malformed or outside 1..max.
+ */
+struct yml_unit {
+	const char *word;
+	double mult;
+};
+int yml_quantity(const struct yml_node *n, const struct yml_unit *units, double dflt,
+		 uint64_t max, uint64_t *out);
 
 /* A short word for a node's kind in messages: "string", "list", "mapping". */
 const char *yml_kind_name(const struct yml_node *n);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -27,11 +28,12 @@ enum {
 struct rx_proc {
 	pid_t pid;          /* 0: never started */
 	int in_fd, out_fd, err_fd, pid_fd; /* -1 when closed */
+	int status_fd;      /* the tool's wait status, when a namespace init runs it */
 	const char *in_data;
 	size_t in_len, in_off;
 	char *out;
 	size_t out_len, out_alloc, cap;
-	bool out_trunc;
+	bool out_trunc, capped;
 	char err[RX_ERR_TAIL]; /* ring buffer of the stderr tail */
 	uint64_t err_total;
 	int status;           /* from waitpid, once reaped */
@@ -150,6 +152,164 @@ static char *path_search(const char *name, const char *const *envp)
 	return NULL;
 }
 
+/* What the confined child needs; it reads, never writes, the parent's copy. */
+struct child_args {
+	const char *file, *cwd;
+	char *const *argv, *const *envp;
+	int in, out, err;
+	int report; /* exec's errno, or EOF once the tool runs */
+	int status; /* the tool's wait status, from the namespace's first process */
+	const struct sb_child *sb;
+};
+
+/* Close every fd from lo up, but keep and keep2. */
+static void close_but(int lo, int keep, int keep2)
+{
+	int a = keep < keep2 ? keep : keep2, b = keep < keep2 ? keep2 : keep;
+	int cuts[3][2] = {{lo, a - 1}, {a + 1, b - 1}, {b + 1, INT32_MAX}};
+	for (int i = 0; i < 3; i++) {
+		if (cuts[i][0] > cuts[i][1])
+			continue;
+#ifdef SYS_close_range
+		if (syscall(SYS_close_range, (unsigned)cuts[i][0], (unsigned)cuts[i][1], 0u) == 0)
+			continue;
+#endif
+		for (int fd = cuts[i][0]; fd <= cuts[i][1] && fd < 4096; fd++)
+			close(fd);
+	}
+}
+
+__attribute__((noreturn)) static void child_fail(int report, int e)
+{
+	while (write(report, &e, sizeof e) < 0 && errno == EINTR)
+		;
+	_exit(127);
+}
+
+/*
+ * The first process of a pid namespace: it starts the tool as the second and
+ * waits for it, reaping orphans, then sends the tool's wait status on and
+ * exits, and the kernel kills whatever the tool left behind. The tool is not
+ * the first itself, since that one ignores every signal it has no handler for
+ * (a script's `kill -TERM $$` would do nothing).
+ */
+__attribute__((noreturn)) static void child_init(const struct child_args *a, pid_t tool)
+{
+	close(a->report); /* the tool's copy tells the parent about exec */
+	close(0);
+	close(1);
+	close(2);
+	for (;;) {
+		int st;
+		pid_t w = waitpid(-1, &st, 0);
+		if (w == tool) {
+			while (write(a->status, &st, sizeof st) < 0 && errno == EINTR)
+				;
+			_exit(0);
+		}
+		if (w < 0 && errno != EINTR)
+			_exit(127);
+	}
+}
+
+/* Between clone and exec: system calls only (the agent may have threads). */
+__attribute__((noreturn)) static void child_run(const struct child_args *a, bool pidns)
+{
+	int e = 0;
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &dfl, NULL); /* EINVAL for libc-reserved ones */
+	setpgid(0, 0);
+	if (dup2(a->in, 0) < 0 || dup2(a->out, 1) < 0 || dup2(a->err, 2) < 0)
+		child_fail(a->report, errno);
+	if (a->cwd && chdir(a->cwd) < 0)
+		child_fail(a->report, errno);
+	if ((e = sb_enter(a->sb)))
+		child_fail(a->report, e);
+	close_but(3, a->report, a->status);
+	sigset_t none;
+	sigemptyset(&none);
+	if (pidns) {
+		pid_t tool = fork();
+		if (tool < 0)
+			child_fail(a->report, errno);
+		if (tool > 0) {
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			child_init(a, tool);
+		}
+	}
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(a->file, a->argv, a->envp);
+	child_fail(a->report, errno);
+}
+
+/*
+ * posix_spawn cannot make namespaces or run code before exec, so a confined
+ * tool is cloned by hand: fork semantics (no shared memory), signals blocked
+ * across the clone, and the child's errno sent back over a CLOEXEC pipe that
+ * a successful exec closes.
+ */
+static int spawn_confined(struct rx_proc *p, const struct rx_spec *spec, const char *file,
+			  const char *const *envp, int in, int out, int err)
+{
+	int rep[2], sta[2];
+	if (make_pipe(rep) < 0)
+		return errno;
+	if (make_pipe(sta) < 0) {
+		int e = errno;
+		close_fd(&rep[0]);
+		close_fd(&rep[1]);
+		return e;
+	}
+	struct child_args a = {
+		.file = file, .cwd = spec->cwd, .argv = (char *const *)spec->argv,
+		.envp = (char *const *)envp, .in = in, .out = out, .err = err,
+		.report = rep[1], .status = sta[1], .sb = spec->sandbox,
+	};
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	unsigned long flags = spec->sandbox->clone_flags;
+	long pid;
+	int ce;
+	for (;;) {
+		pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+		if (pid == 0)
+			child_run(&a, (flags & CLONE_NEWPID) != 0);
+		ce = errno;
+		/* Namespaces this system will not give: one step down, and remember. */
+		if (pid < 0 && flags && (ce == EPERM || ce == EINVAL || ce == ENOSPC || ce == EUSERS)) {
+			flags = sb_clone_refused(flags);
+			continue;
+		}
+		break;
+	}
+	if (pid > 0)
+		sb_clone_worked(flags);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close_fd(&rep[1]);
+	close_fd(&sta[1]);
+	if (pid < 0) {
+		close_fd(&rep[0]);
+		close_fd(&sta[0]);
+		return ce;
+	}
+	p->pid = (pid_t)pid;
+	int code = 0;
+	ssize_t n;
+	while ((n = read(rep[0], &code, sizeof code)) < 0 && errno == EINTR)
+		;
+	close_fd(&rep[0]);
+	if (flags & CLONE_NEWPID)
+		p->status_fd = sta[0];
+	else
+		close_fd(&sta[0]);
+	return n == (ssize_t)sizeof code ? (code ? code : EIO) : 0;
+}
+
 static int spawn(struct rx_proc *p, const struct rx_spec *spec, int in, int out, int err)
 {
 	const char *const *envp = spec->envp ? spec->envp : (const char *const *)environ;
@@ -160,6 +320,11 @@ static int spawn(struct rx_proc *p, const struct rx_spec *spec, int in, int out,
 		if (!resolved)
 			return errno;
 		file = resolved;
+	}
+	if (spec->sandbox) {
+		int rc = spawn_confined(p, spec, file, envp, in, out, err);
+		free(resolved);
+		return rc;
 	}
 
 	posix_spawn_file_actions_t fa;
@@ -224,7 +389,7 @@ int rx_start(const struct rx_spec *spec, struct rx_proc **out)
 	}
 	struct rx_proc *p = xrealloc(NULL, sizeof *p);
 	memset(p, 0, sizeof *p);
-	p->in_fd = p->out_fd = p->err_fd = p->pid_fd = -1;
+	p->in_fd = p->out_fd = p->err_fd = p->pid_fd = p->status_fd = -1;
 	p->cap = spec->output_cap ? spec->output_cap : RX_DEFAULT_CAP;
 	if (p->cap > SIZE_MAX / 4)
 		p->cap = SIZE_MAX / 4; /* buffer growth below must not overflow */
@@ -330,8 +495,13 @@ static void append_out(struct rx_proc *p, const char *b, size_t n)
 {
 	size_t room = p->cap - p->out_len;
 	if (n > room) {
+		/* Nothing more will be kept: stop the tool rather than drain it. */
 		p->out_trunc = true;
 		n = room;
+		if (!p->reaped && !p->killed) {
+			kill(-p->pid, SIGKILL);
+			p->killed = p->capped = true;
+		}
 	}
 	if (!n)
 		return;
@@ -442,6 +612,16 @@ static void reap(struct rx_proc *p, bool block)
 		}
 	}
 	p->reaped = true;
+	if (p->status_fd >= 0) {
+		/* The namespace's first process ran the tool: its status is the tool's. */
+		int st;
+		ssize_t n;
+		while ((n = read(p->status_fd, &st, sizeof st)) < 0 && errno == EINTR)
+			;
+		if (n == (ssize_t)sizeof st)
+			p->status = st;
+		close_fd(&p->status_fd);
+	}
 reaped:
 	p->end_us = now_us();
 	p->drain_until_us = p->end_us + RX_DRAIN_GRACE_MS * 1000u;
@@ -516,6 +696,7 @@ void rx_finish(struct rx_proc *p, struct rx_result *res)
 	close_fd(&p->out_fd);
 	close_fd(&p->err_fd);
 	close_fd(&p->pid_fd);
+	close_fd(&p->status_fd);
 
 	if (p->out) {
 		p->out[p->out_len] = '\0';
@@ -525,6 +706,7 @@ void rx_finish(struct rx_proc *p, struct rx_result *res)
 	}
 	res->out_len = p->out_len;
 	res->out_truncated = p->out_trunc;
+	res->out_capped = p->capped;
 
 	size_t elen = p->err_total < RX_ERR_TAIL ? (size_t)p->err_total : RX_ERR_TAIL;
 	res->err = xrealloc(NULL, elen + 1);

@@ -18,7 +18,8 @@
  * rx_finish at any point, which kills what is still running).
  *
  * Timing policy: at the timeout the group gets SIGTERM, and SIGKILL
- * RX_TERM_GRACE_MS later if the leader is still alive. When the leader exits
+ * RX_TERM_GRACE_MS later if the leader is still alive. Output past the cap
+ * gets the group SIGKILL at once (out_capped). When the leader exits
  * (for any reason) the rest of its group is SIGKILLed at once, so a tool
  * cannot leave processes behind; pipes still held open by something that
  * escaped the group (setsid) are abandoned RX_DRAIN_GRACE_MS later.
@@ -30,6 +31,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "sandbox.h"
 
 enum {
 	RX_POLLFDS = 4,             /* the most fds rx_pollfds reports */
@@ -49,14 +52,18 @@ struct rx_spec {
 	const char *stdin_data;
 	size_t stdin_len;
 	uint32_t timeout_ms; /* 0: none */
-	size_t output_cap;   /* stdout bytes kept (0: RX_DEFAULT_CAP); the rest is
-				read and discarded, and out_truncated set */
+	size_t output_cap;   /* stdout bytes kept (0: RX_DEFAULT_CAP); a process
+				that writes more is killed, and out_truncated set */
+	/* Confinement applied in the child before exec (sandbox.h); NULL: none.
+	 * Must stay valid until rx_start returns. */
+	const struct sb_child *sandbox;
 };
 
 struct rx_result {
 	char *out; /* malloc'd, NUL-terminated (never NULL after rx_finish) */
 	size_t out_len;
 	bool out_truncated;
+	bool out_capped; /* killed for writing past the cap */
 	char *err; /* the last RX_ERR_TAIL bytes of stderr, as out */
 	size_t err_len;
 	bool err_truncated; /* earlier stderr was dropped */

@@ -1,14 +1,19 @@
+/* memmem, and nftw's FTW_PHYS and FTW_DEPTH */
+#define _GNU_SOURCE
 #include "invoke.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "cache.h"
+#include "sandbox.h"
 
 size_t inv_interpreter(const struct skc_table *t, const struct skc_tool *tool, char *buf,
 		       size_t bufn, const char **words, size_t max)
@@ -34,6 +39,11 @@ static enum inv_status inv_verdict(const struct rx_result *res, const struct inv
 		snprintf(err, errn, "cannot start '%s': %s", c->program, strerror(res->spawn_errno));
 		return INV_CANNOT_RUN;
 	}
+	if (res->out_capped && !res->timed_out) {
+		snprintf(err, errn, "printed more than its output cap of %zu bytes and was stopped",
+			 c->output_cap);
+		return INV_FAILED;
+	}
 	if (res->timed_out) {
 		snprintf(err, errn, "timed out after %.3g s; its process group was killed",
 			 timeout_ms / 1000.0);
@@ -51,12 +61,162 @@ static enum inv_status inv_verdict(const struct rx_result *res, const struct inv
 	return INV_OK;
 }
 
+static int inv_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0; /* remove what can be removed */
+}
+
+/* The call's private TMPDIR: a fresh 0700 directory under the agent's. */
+static char *inv_tmp_dir(char *err, size_t errn)
+{
+	const char *base = getenv("TMPDIR");
+	if (!base || base[0] != '/')
+		base = "/tmp";
+	size_t n = strlen(base) + 32;
+	char *d = malloc(n);
+	if (!d) {
+		snprintf(err, errn, "out of memory");
+		return NULL;
+	}
+	snprintf(d, n, "%s/skillc-call-XXXXXX", base);
+	if (!mkdtemp(d)) {
+		snprintf(err, errn, "cannot make a temporary directory in '%s': %s", base,
+			 strerror(errno));
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static void inv_call_free(struct inv_call *c)
+{
+	if (!c)
+		return;
+	if (c->tmp_dir) {
+		nftw(c->tmp_dir, inv_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		free(c->tmp_dir);
+	}
+	for (size_t i = 0; i < c->n_secrets; i++)
+		free(c->secrets[i]);
+	free(c->secrets);
+	free(c->stdin_data);
+	free(c);
+}
+
+static char *inv_strcat3(const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	char *s = malloc(la + lb + lc + 1);
+	if (s) {
+		memcpy(s, a, la);
+		memcpy(s + la, b, lb);
+		memcpy(s + la + lb, c, lc + 1);
+	}
+	return s;
+}
+
+/* The declared secrets from our environment, as "NAME=value" in c->secrets. */
+static int inv_secrets(const struct skc_table *t, const struct skc_tool *tool,
+		       struct inv_call *c, char *err, size_t errn)
+{
+	const struct skc_perms *g = &tool->perms;
+	c->secrets = calloc((size_t)g->secret_count + 1, sizeof *c->secrets);
+	if (!c->secrets) {
+		snprintf(err, errn, "out of memory");
+		return -1;
+	}
+	for (uint32_t i = 0; i < g->secret_count && g->secret_first + i < t->secret_count; i++) {
+		const struct skc_secret *sec = &t->secrets[g->secret_first + i];
+		const char *name = skc_str(t, sec->name), *v = getenv(name);
+		if (!v) {
+			if (!sec->required)
+				continue;
+			snprintf(err, errn, "it needs the secret '%s': set %s in the agent's environment",
+				 name, name);
+			return -1;
+		}
+		if (!(c->secrets[c->n_secrets] = inv_strcat3(name, "=", v))) {
+			snprintf(err, errn, "out of memory");
+			return -1;
+		}
+		c->n_secrets++;
+	}
+	return 0;
+}
+
+/* Secret values in buf become "[secret NAME]"; short ones are left (they would
+ * match too much to mean anything). */
+static void inv_redact(const struct inv_call *c, char **buf, size_t *len)
+{
+	for (size_t i = 0; i < c->n_secrets; i++) {
+		const char *eq = strchr(c->secrets[i], '='), *v = eq + 1;
+		size_t vn = strlen(v), nn = (size_t)(eq - c->secrets[i]);
+		if (vn < 4 || !*buf)
+			continue;
+		char *hit = memmem(*buf, *len, v, vn);
+		if (!hit)
+			continue;
+		size_t cap = *len + 1, n = 0;
+		char *out = malloc(cap);
+		if (!out)
+			continue;
+		const char *p = *buf, *end = *buf + *len;
+		while (hit) {
+			size_t keep = (size_t)(hit - p), add = nn + 9;
+			while (n + keep + add + 1 > cap)
+				cap *= 2;
+			char *grown = realloc(out, cap);
+			if (!grown) {
+				free(out);
+				return;
+			}
+			out = grown;
+			memcpy(out + n, p, keep);
+			n += keep;
+			n += (size_t)sprintf(out + n, "[secret %.*s]", (int)nn, c->secrets[i]);
+			p = hit + vn;
+			hit = memmem(p, (size_t)(end - p), v, vn);
+		}
+		size_t rest = (size_t)(end - p);
+		if (n + rest + 1 > cap) {
+			char *grown = realloc(out, n + rest + 1);
+			if (!grown) {
+				free(out);
+				return;
+			}
+			out = grown;
+		}
+		memcpy(out + n, p, rest);
+		n += rest;
+		out[n] = '\0';
+		free(*buf);
+		*buf = out;
+		*len = n;
+	}
+}
+
 enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool, json_t *args,
 			  const struct inv_opts *o, struct inv_call **out, char *err, size_t errn)
 {
 	const struct skc_skill *s = &t->skills[tool->skill];
 	char dir[PATH_MAX];
 	*out = NULL;
+
+	struct inv_call *c = calloc(1, sizeof *c);
+	if (!c) {
+		snprintf(err, errn, "out of memory");
+		return INV_CANNOT_RUN;
+	}
+	if (inv_secrets(t, tool, c, err, errn) != 0) {
+		inv_call_free(c);
+		return INV_CANNOT_RUN;
+	}
 
 	/* The script itself is verified by hash before every run. */
 	const struct skc_file *script = NULL;
@@ -66,13 +226,17 @@ enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool
 		    !memcmp(skc_str(t, f->path), skc_str(t, tool->script), f->path.len))
 			script = f;
 	}
-	if (rc_skill_dir(t, s, script, dir, sizeof dir, err, errn) != 0)
+	if (rc_skill_dir(t, s, script, dir, sizeof dir, err, errn) != 0) {
+		inv_call_free(c);
 		return INV_CANNOT_RUN;
+	}
 
 	char **words = NULL, *in = NULL;
 	size_t in_len = 0;
-	if (ra_build(t, tool, args, &words, &in, &in_len, err, errn) != 0)
+	if (ra_build(t, tool, args, &words, &in, &in_len, err, errn) != 0) {
+		inv_call_free(c);
 		return INV_BAD_ARGS;
+	}
 
 	size_t n_words = 0;
 	while (words[n_words])
@@ -81,12 +245,17 @@ enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool
 	const char *iw[16];
 	size_t n_iw = inv_interpreter(t, tool, interp, sizeof interp, iw, 16);
 	const char **argv = calloc(n_iw + n_words + 2, sizeof *argv);
-	char *env_name = NULL, *env_dir = NULL, *script_arg = NULL;
+	const char **extra = calloc(c->n_secrets + 5, sizeof *extra);
+	char *env_name = NULL, *env_dir = NULL, *env_tmp = NULL, *env_hosts = NULL,
+	     *script_arg = NULL;
 	char **env = NULL;
-	struct inv_call *c = calloc(1, sizeof *c);
+	bool confined = sb_mode() != SB_MODE_OFF;
+	struct sb_policy pol;
+	struct sb_child child = {.ruleset_fd = -1};
+	bool have_pol = false;
 	enum inv_status st = INV_CANNOT_RUN;
 	snprintf(err, errn, "out of memory");
-	if (!argv || !c)
+	if (!argv || !extra)
 		goto out;
 	size_t k = 0;
 	for (size_t i = 0; i < n_iw; i++)
@@ -106,21 +275,54 @@ enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool
 		argv[k++] = words[i];
 	argv[k] = NULL;
 
-	size_t ln = strlen(skc_str(t, s->name)) + 12, ld = strlen(dir) + 12;
-	env_name = malloc(ln);
-	env_dir = malloc(ld);
+	if (confined && !(c->tmp_dir = inv_tmp_dir(err, errn)))
+		goto out;
+	env_name = inv_strcat3("SKILL_NAME=", skc_str(t, s->name), "");
+	env_dir = inv_strcat3("SKILL_DIR=", dir, "");
 	if (!env_name || !env_dir)
 		goto out;
-	snprintf(env_name, ln, "SKILL_NAME=%s", skc_str(t, s->name));
-	snprintf(env_dir, ld, "SKILL_DIR=%s", dir);
-	const char *extra[] = {env_name, env_dir, NULL};
+	size_t x = 0;
+	extra[x++] = env_name;
+	extra[x++] = env_dir;
+	if (c->tmp_dir) {
+		if (!(env_tmp = inv_strcat3("TMPDIR=", c->tmp_dir, "")))
+			goto out;
+		extra[x++] = env_tmp;
+	}
+	if (tool->perms.network == SKC_NET_HOSTS) {
+		/* The hosts, comma-separated, for the tool (or its proxy) to honour. */
+		size_t n = 32;
+		const struct skc_perms *g = &tool->perms;
+		for (uint32_t i = 0; i < g->host_count; i++)
+			n += t->perm_strs[g->host_first + i].len + 1;
+		if (!(env_hosts = malloc(n)))
+			goto out;
+		size_t w = (size_t)sprintf(env_hosts, "SKILLC_ALLOWED_HOSTS=");
+		for (uint32_t i = 0; i < g->host_count; i++)
+			w += (size_t)sprintf(env_hosts + w, "%s%s", i ? "," : "",
+					     skc_str(t, t->perm_strs[g->host_first + i]));
+		extra[x++] = env_hosts;
+	}
+	for (size_t i = 0; i < c->n_secrets; i++)
+		extra[x++] = c->secrets[i];
+	extra[x] = NULL;
 	env = rx_env_clean(extra);
 	if (!env)
 		goto out;
 
+	if (confined) {
+		sb_policy_init(&pol, t, tool, dir, c->tmp_dir);
+		have_pol = true;
+		if (sb_prepare(&pol, &child, err, errn) != 0)
+			goto out;
+	}
+
 	c->timeout_ms = o && o->timeout_ms ? o->timeout_ms
 			: tool->timeout_ms ? tool->timeout_ms
 					   : INV_DEFAULT_TIMEOUT_MS;
+	c->output_cap = o && o->output_cap ? o->output_cap
+			: tool->output_cap ? tool->output_cap
+					   : INV_DEFAULT_OUTPUT_CAP;
 	struct rx_spec spec = {
 		.argv = argv,
 		.envp = (const char *const *)env,
@@ -128,9 +330,8 @@ enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool
 		.stdin_data = in,
 		.stdin_len = in_len,
 		.timeout_ms = c->timeout_ms,
-		.output_cap = o && o->output_cap ? o->output_cap
-			      : tool->output_cap ? tool->output_cap
-						 : INV_DEFAULT_OUTPUT_CAP,
+		.output_cap = c->output_cap,
+		.sandbox = confined ? &child : NULL,
 	};
 	snprintf(c->program, sizeof c->program, "%s", argv[0]);
 	if (rx_start(&spec, &c->proc) != 0) {
@@ -144,11 +345,17 @@ enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool
 	c = NULL;
 	st = INV_OK;
 out:
-	free(c);
+	sb_child_release(&child);
+	if (have_pol)
+		sb_policy_release(&pol);
+	inv_call_free(c);
 	free(script_arg);
 	rx_env_free(env);
 	free(env_name);
 	free(env_dir);
+	free(env_tmp);
+	free(env_hosts);
+	free(extra);
 	free(argv);
 	ra_words_free(words);
 	free(in);
@@ -158,9 +365,10 @@ out:
 enum inv_status inv_finish(struct inv_call *c, struct rx_result *res, char *err, size_t errn)
 {
 	rx_finish(c->proc, res);
+	inv_redact(c, &res->out, &res->out_len);
+	inv_redact(c, &res->err, &res->err_len);
 	enum inv_status st = inv_verdict(res, c, err, errn);
-	free(c->stdin_data);
-	free(c);
+	inv_call_free(c);
 	return st;
 }
 

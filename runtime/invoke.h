@@ -37,6 +37,13 @@ enum inv_status inv_run(const struct skc_table *t, const struct skc_tool *tool, 
 			const struct inv_opts *o, struct rx_result *res, char *err, size_t errn);
 
 /*
+ * Secrets (skc_perms): each declared name is copied from the agent's
+ * environment into the tool's; a required one that is unset fails the call
+ * with INV_CANNOT_RUN before anything runs. Their values are replaced by
+ * "[secret NAME]" in what the tool prints, so they never reach a model, a
+ * client, a session or a trace. Script tools run confined (sandbox.h) unless
+ * SKILLC_SANDBOX=off.
+ *
  * The same call for an event loop: inv_start returns INV_OK with *out set to a
  * running call (drive call->proc with rx_pollfds/rx_step, or rx_kill it), or
  * another status with err set and *out NULL. inv_finish reaps the process,
@@ -45,7 +52,11 @@ enum inv_status inv_run(const struct skc_table *t, const struct skc_tool *tool, 
 struct inv_call {
 	struct rx_proc *proc;
 	uint32_t timeout_ms; /* in effect for this call */
+	size_t output_cap;   /* in effect for this call */
 	char *stdin_data;    /* owned: rx needs it until the process is finished */
+	char *tmp_dir;       /* the call's private TMPDIR, removed at the end; may be NULL */
+	char **secrets;      /* "NAME=value" given to the tool, redacted from its output */
+	size_t n_secrets;
 	char program[256];   /* argv[0], for messages */
 };
 

@@ -533,7 +533,7 @@ static void reply_run(struct mcp *m, struct mcp_job *j, enum inv_status st,
 	content_begin(m, j->id);
 	if (res->out_len)
 		content_text(m, &any, res->out, res->out_len);
-	if (st == INV_OK && res->out_truncated) {
+	if (res->out_truncated) {
 		char note[160];
 		snprintf(note, sizeof note, "[output truncated at %zu bytes]", res->out_len);
 		content_text(m, &any, note, strlen(note));

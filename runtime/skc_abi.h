@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SKC_ABI_VERSION 3
+#define SKC_ABI_VERSION 4
 #define SKC_MAGIC 0x31434b53u /* "SKC1" little-endian */
 
 /* Parameter types, as in JSON Schema. */
@@ -47,6 +47,36 @@ enum skc_pass {
 struct skc_slice {
 	uint32_t off;
 	uint32_t len;
+};
+
+/* What a tool may reach over the network. */
+enum skc_net {
+	SKC_NET_NONE = 0,  /* no sockets but AF_UNIX */
+	SKC_NET_HOSTS = 1, /* on, with the allowed hosts passed to the tool */
+	SKC_NET_ALL = 2
+};
+
+/*
+ * What a script tool may do, from its manifest (skill-wide `permissions`
+ * with the tool's own on top). Paths are absolute or "~" / "~/..." (the
+ * agent's HOME at run time). Limits of 0 take the runtime's defaults.
+ */
+struct skc_perms {
+	uint32_t read_first, read_count;   /* into skc_table.perm_strs: paths read */
+	uint32_t write_first, write_count; /* paths read and written */
+	uint32_t host_first, host_count;   /* allowed hosts, for SKC_NET_HOSTS */
+	uint32_t secret_first, secret_count; /* into skc_table.secrets */
+	uint64_t memory;    /* bytes of data (RLIMIT_DATA) */
+	uint64_t file_size; /* bytes one file may grow to (RLIMIT_FSIZE) */
+	uint32_t processes; /* RLIMIT_NPROC */
+	uint32_t cpu_s;     /* CPU seconds (RLIMIT_CPU) */
+	uint8_t network;    /* enum skc_net */
+};
+
+/* An environment variable a tool is given from the agent's environment. */
+struct skc_secret {
+	struct skc_slice name;
+	uint8_t required; /* the call fails before the tool runs when unset */
 };
 
 struct skc_param {
@@ -80,6 +110,7 @@ struct skc_tool {
 	uint32_t timeout_ms;
 	uint32_t output_cap;
 	uint8_t args; /* enum skc_args */
+	struct skc_perms perms;
 };
 
 struct skc_file {
@@ -120,6 +151,10 @@ struct skc_table {
 	uint32_t enum_count;
 	const struct skc_file *files;
 	uint32_t file_count;
+	const struct skc_slice *perm_strs; /* paths and hosts of every tool's perms */
+	uint32_t perm_str_count;
+	const struct skc_secret *secrets;
+	uint32_t secret_count;
 	struct skc_slice agent_name;
 	struct skc_slice digest;    /* hex SHA-256 over every skill digest */
 	struct skc_slice list_json; /* precomputed `list --json` document */

@@ -11,7 +11,7 @@
 #include "skc_abi.h"
 
 /* ==== SLOT abi ==== */
-#define SKC_GEN_ABI_VERSION 3
+#define SKC_GEN_ABI_VERSION 4
 /* ==== END abi ==== */
 
 #if SKC_GEN_ABI_VERSION != SKC_ABI_VERSION
@@ -24,6 +24,8 @@
 #define SKC_PARAM_COUNT 0
 #define SKC_ENUM_COUNT 0
 #define SKC_FILE_COUNT 0
+#define SKC_PERM_STR_COUNT 0
+#define SKC_SECRET_COUNT 0
 #define SKC_DATA_SIZE 8u
 /* ==== END counts ==== */
 
@@ -49,7 +51,7 @@ static const struct skc_skill skc_skills[SKC_LEN(SKC_SKILL_COUNT)] = {
 
 static const struct skc_tool skc_tools[SKC_LEN(SKC_TOOL_COUNT)] = {
 /* ==== SLOT tools ==== */
-	{{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, 0, 0, 0},
+	{{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, 0, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
 /* ==== END tools ==== */
 };
 
@@ -71,11 +73,26 @@ static const struct skc_file skc_files[SKC_LEN(SKC_FILE_COUNT)] = {
 /* ==== END files ==== */
 };
 
+static const struct skc_slice skc_perm_strs[SKC_LEN(SKC_PERM_STR_COUNT)] = {
+/* ==== SLOT perm_strs ==== */
+	{0, 0},
+/* ==== END perm_strs ==== */
+};
+
+static const struct skc_secret skc_secrets[SKC_LEN(SKC_SECRET_COUNT)] = {
+/* ==== SLOT secrets ==== */
+	{{0, 0}, 0},
+/* ==== END secrets ==== */
+};
+
 _Static_assert(sizeof skc_skills / sizeof skc_skills[0] == SKC_LEN(SKC_SKILL_COUNT), "skills");
 _Static_assert(sizeof skc_tools / sizeof skc_tools[0] == SKC_LEN(SKC_TOOL_COUNT), "tools");
 _Static_assert(sizeof skc_params / sizeof skc_params[0] == SKC_LEN(SKC_PARAM_COUNT), "params");
 _Static_assert(sizeof skc_enums / sizeof skc_enums[0] == SKC_LEN(SKC_ENUM_COUNT), "enums");
 _Static_assert(sizeof skc_files / sizeof skc_files[0] == SKC_LEN(SKC_FILE_COUNT), "files");
+_Static_assert(sizeof skc_perm_strs / sizeof skc_perm_strs[0] == SKC_LEN(SKC_PERM_STR_COUNT),
+	       "perm_strs");
+_Static_assert(sizeof skc_secrets / sizeof skc_secrets[0] == SKC_LEN(SKC_SECRET_COUNT), "secrets");
 
 static const struct skc_table skc_the_table = {
 	.magic = SKC_MAGIC,
@@ -92,6 +109,10 @@ static const struct skc_table skc_the_table = {
 	.enum_count = SKC_ENUM_COUNT,
 	.files = skc_files,
 	.file_count = SKC_FILE_COUNT,
+	.perm_strs = skc_perm_strs,
+	.perm_str_count = SKC_PERM_STR_COUNT,
+	.secrets = skc_secrets,
+	.secret_count = SKC_SECRET_COUNT,
 /* ==== SLOT meta ==== */
 	.agent_name = {0, 0},
 	.digest = {0, 0},

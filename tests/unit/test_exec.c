@@ -80,11 +80,20 @@ START_TEST(test_output_cap)
 	const char *argv[] = {"sh", "-c", "head -c 3000000 /dev/zero | tr '\\0' x; echo tail >&2",
 			      NULL};
 	struct rx_result r = run_argv(argv, NULL, 0, 20000, 1000);
-	ck_assert_int_eq(r.exit_code, 0);
+	/* Past the cap the group is killed at once: `echo tail` never runs. */
+	ck_assert_int_eq(r.exit_code, -1);
+	ck_assert_int_eq(r.term_signal, SIGKILL);
+	ck_assert(r.out_truncated && r.out_capped && !r.timed_out);
 	ck_assert_uint_eq(r.out_len, 1000);
-	ck_assert(r.out_truncated);
 	ck_assert_uint_eq(strlen(r.out), 1000);
 	ck_assert_int_eq(r.out[999], 'x');
+	ck_assert_str_eq(r.err, "");
+	rx_result_release(&r);
+	/* Exactly the cap is not past it. */
+	const char *exact[] = {"sh", "-c", "head -c 1000 /dev/zero | tr '\\0' x; echo tail >&2", NULL};
+	r = run_argv(exact, NULL, 0, 20000, 1000);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert(!r.out_truncated && !r.out_capped);
 	ck_assert_str_eq(r.err, "tail\n");
 	rx_result_release(&r);
 }

@@ -1,0 +1,527 @@
+/*
+ * sandbox.c - Landlock, seccomp, rlimits and namespaces for tool processes
+ * (sandbox.h).
+ *
+ * The kernel ABI constants are defined here rather than taken from
+ * <linux/landlock.h>, whose copy on a build host may be older than the
+ * kernel the agent runs on; every one of them is fixed kernel ABI.
+ */
+#define _GNU_SOURCE
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/socket.h>
+
+/* ---- Landlock ABI ---- */
+
+#define SB_LL_CREATE_RULESET_VERSION (1u << 0)
+#define SB_LL_RULE_PATH_BENEATH 1
+
+#define SB_FS_EXECUTE (1ull << 0)
+#define SB_FS_WRITE_FILE (1ull << 1)
+#define SB_FS_READ_FILE (1ull << 2)
+#define SB_FS_READ_DIR (1ull << 3)
+#define SB_FS_REMOVE_DIR (1ull << 4)
+#define SB_FS_REMOVE_FILE (1ull << 5)
+#define SB_FS_MAKE_CHAR (1ull << 6)
+#define SB_FS_MAKE_DIR (1ull << 7)
+#define SB_FS_MAKE_REG (1ull << 8)
+#define SB_FS_MAKE_SOCK (1ull << 9)
+#define SB_FS_MAKE_FIFO (1ull << 10)
+#define SB_FS_MAKE_BLOCK (1ull << 11)
+#define SB_FS_MAKE_SYM (1ull << 12)
+#define SB_FS_REFER (1ull << 13)    /* ABI 2 */
+#define SB_FS_TRUNCATE (1ull << 14) /* ABI 3 */
+#define SB_FS_IOCTL_DEV (1ull << 15) /* ABI 5 */
+#define SB_NET_BIND_TCP (1ull << 0)    /* ABI 4 */
+#define SB_NET_CONNECT_TCP (1ull << 1) /* ABI 4 */
+#define SB_SCOPE_ABSTRACT_UNIX (1ull << 0) /* ABI 6 */
+#define SB_SCOPE_SIGNAL (1ull << 1)        /* ABI 6 */
+
+struct sb_ll_ruleset_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net; /* ABI 4 */
+	uint64_t scoped;             /* ABI 6 */
+};
+
+struct sb_ll_path_beneath {
+	uint64_t allowed_access;
+	int32_t parent_fd;
+} __attribute__((packed));
+
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#define SYS_landlock_add_rule 445
+#define SYS_landlock_restrict_self 446
+#endif
+
+/* What a file (not a directory) may be granted at all. */
+#define SB_FILE_RIGHTS \
+	(SB_FS_EXECUTE | SB_FS_WRITE_FILE | SB_FS_READ_FILE | SB_FS_TRUNCATE | SB_FS_IOCTL_DEV)
+#define SB_READ_RIGHTS (SB_FS_EXECUTE | SB_FS_READ_FILE | SB_FS_READ_DIR)
+
+static uint64_t sb_fs_rights(int abi)
+{
+	uint64_t r = (SB_FS_MAKE_SYM << 1) - 1; /* ABI 1: bits 0..12 */
+	if (abi >= 2)
+		r |= SB_FS_REFER;
+	if (abi >= 3)
+		r |= SB_FS_TRUNCATE;
+	if (abi >= 5)
+		r |= SB_FS_IOCTL_DEV;
+	return r;
+}
+
+/* ---- support ---- */
+
+/* Which namespaces a clone may ask for: learnt from the first refusal, so
+ * a tool call costs no probe of its own. */
+static enum { SB_NS_UNKNOWN, SB_NS_PID, SB_NS_USER_PID, SB_NS_NONE } sb_ns;
+
+static unsigned long sb_ns_flags(void)
+{
+	return sb_ns == SB_NS_USER_PID ? CLONE_NEWUSER | CLONE_NEWPID
+	       : sb_ns == SB_NS_NONE   ? 0
+				       : CLONE_NEWPID;
+}
+
+unsigned long sb_clone_refused(unsigned long flags)
+{
+	if (flags & CLONE_NEWUSER)
+		sb_ns = SB_NS_NONE;
+	else if (flags & CLONE_NEWPID)
+		sb_ns = SB_NS_USER_PID;
+	return sb_ns_flags();
+}
+
+void sb_clone_worked(unsigned long flags)
+{
+	if (sb_ns == SB_NS_UNKNOWN && flags == CLONE_NEWPID)
+		sb_ns = SB_NS_PID;
+}
+
+static void sb_probe_ns(void)
+{
+	/* At most NEWPID, then NEWUSER|NEWPID: each refusal moves one step down. */
+	for (int i = 0; i < 2 && sb_ns != SB_NS_NONE; i++) {
+		unsigned long flags = sb_ns_flags();
+		long pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+		if (pid == 0)
+			_exit(0);
+		if (pid < 0) {
+			sb_clone_refused(flags);
+			continue;
+		}
+		int st;
+		while (waitpid((pid_t)pid, &st, 0) < 0 && errno == EINTR)
+			;
+		sb_clone_worked(flags);
+		return;
+	}
+}
+
+const struct sb_support *sb_support(void)
+{
+	static struct sb_support s;
+	static bool probed;
+	if (probed)
+		return &s;
+	probed = true;
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, SB_LL_CREATE_RULESET_VERSION);
+	s.landlock_abi = abi > 0 ? (int)abi : 0;
+	s.root = geteuid() == 0;
+	s.seccomp = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
+#if !defined(__x86_64__) && !defined(__aarch64__)
+	s.seccomp = false; /* the filter knows these two system call tables only */
+#endif
+	return &s;
+}
+
+bool sb_pidns(bool *via_userns)
+{
+	sb_probe_ns();
+	*via_userns = sb_ns == SB_NS_USER_PID;
+	return sb_ns == SB_NS_PID || sb_ns == SB_NS_USER_PID;
+}
+
+enum sb_mode sb_mode(void)
+{
+	const char *v = getenv("SKILLC_SANDBOX");
+	if (!v || !*v || !strcmp(v, "on"))
+		return SB_MODE_ON;
+	if (!strcmp(v, "strict"))
+		return SB_MODE_STRICT;
+	if (!strcmp(v, "off"))
+		return SB_MODE_OFF;
+	static bool told;
+	if (!told)
+		fprintf(stderr, "skillc: warning: SKILLC_SANDBOX='%s' is not on, strict or off; "
+				"using on\n", v);
+	told = true;
+	return SB_MODE_ON;
+}
+
+/* ---- policy ---- */
+
+const char *const sb_system_read[] = {
+	"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/sys",
+	"/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
+	"/etc/timezone", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/hosts",
+	"/etc/host.conf", "/etc/resolv.conf", "/etc/gai.conf", "/etc/services", "/etc/protocols",
+	"/etc/ssl", "/etc/ca-certificates", "/etc/pki", "/etc/alternatives", "/etc/os-release",
+	"/etc/debian_version", "/etc/mime.types", "/etc/locale.alias", "/etc/mtab",
+	NULL,
+};
+
+/* Devices every tool reads and writes. */
+static const char *const sb_devices[] = {
+	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", NULL,
+};
+
+static char *sb_strdup(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	if (!d) {
+		fputs("skillc: out of memory\n", stderr);
+		abort();
+	}
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+static void sb_push(char ***v, size_t *n, size_t *cap, char *s)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (!strcmp((*v)[i], s)) {
+			free(s);
+			return;
+		}
+	}
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 32;
+		char **nv = realloc(*v, c * sizeof *nv);
+		if (!nv) {
+			fputs("skillc: out of memory\n", stderr);
+			abort();
+		}
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*n)++] = s;
+}
+
+/* A granted path with "~" made absolute; NULL when HOME is unusable. */
+static char *sb_expand(const char *path)
+{
+	if (path[0] != '~')
+		return sb_strdup(path, strlen(path));
+	const char *home = getenv("HOME");
+	if (!home || home[0] != '/')
+		return NULL;
+	size_t hn = strlen(home), pn = strlen(path + 1);
+	while (hn > 1 && home[hn - 1] == '/')
+		hn--;
+	char *s = malloc(hn + pn + 1);
+	if (!s)
+		return NULL;
+	memcpy(s, home, hn);
+	memcpy(s + hn, path + 1, pn + 1);
+	return s;
+}
+
+/* Each absolute PATH entry, and the prefix a bin/, sbin/ or shims/ sits in
+ * (never "/"), so an interpreter outside /usr finds its own libraries. */
+static void sb_path_dirs(struct sb_policy *p)
+{
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		if (n > 1 && path[0] == '/') {
+			while (n > 1 && path[n - 1] == '/')
+				n--;
+			sb_push(&p->read, &p->n_read, &p->cap_read, sb_strdup(path, n));
+			const char *slash = path + n;
+			while (slash > path && slash[-1] != '/')
+				slash--;
+			size_t base = (size_t)(path + n - slash), parent = (size_t)(slash - 1 - path);
+			if (parent > 0 && ((base == 3 && !memcmp(slash, "bin", 3)) ||
+					   (base == 4 && !memcmp(slash, "sbin", 4)) ||
+					   (base == 5 && !memcmp(slash, "shims", 5))))
+				sb_push(&p->read, &p->n_read, &p->cap_read, sb_strdup(path, parent));
+		}
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+}
+
+void sb_policy_init(struct sb_policy *p, const struct skc_table *t, const struct skc_tool *tool,
+		    const char *skill_dir, const char *tmp_dir)
+{
+	memset(p, 0, sizeof *p);
+	const struct skc_perms *g = &tool->perms;
+	for (const char *const *s = sb_system_read; *s; s++)
+		sb_push(&p->read, &p->n_read, &p->cap_read, sb_strdup(*s, strlen(*s)));
+	sb_path_dirs(p);
+	if (skill_dir)
+		sb_push(&p->read, &p->n_read, &p->cap_read, sb_strdup(skill_dir, strlen(skill_dir)));
+	for (uint32_t i = 0; i < g->read_count && g->read_first + i < t->perm_str_count; i++) {
+		char *s = sb_expand(skc_str(t, t->perm_strs[g->read_first + i]));
+		if (s)
+			sb_push(&p->read, &p->n_read, &p->cap_read, s);
+	}
+	for (const char *const *s = sb_devices; *s; s++)
+		sb_push(&p->write, &p->n_write, &p->cap_write, sb_strdup(*s, strlen(*s)));
+	if (tmp_dir)
+		sb_push(&p->write, &p->n_write, &p->cap_write, sb_strdup(tmp_dir, strlen(tmp_dir)));
+	for (uint32_t i = 0; i < g->write_count && g->write_first + i < t->perm_str_count; i++) {
+		char *s = sb_expand(skc_str(t, t->perm_strs[g->write_first + i]));
+		if (s)
+			sb_push(&p->write, &p->n_write, &p->cap_write, s);
+	}
+	p->network = g->network;
+	p->memory = g->memory ? g->memory : SB_DEFAULT_MEMORY;
+	p->file_size = g->file_size ? g->file_size : SB_DEFAULT_FILE_SIZE;
+	p->processes = g->processes ? g->processes : SB_DEFAULT_PROCESSES;
+	p->cpu_s = g->cpu_s ? g->cpu_s : SB_DEFAULT_CPU_S;
+}
+
+void sb_policy_release(struct sb_policy *p)
+{
+	for (size_t i = 0; i < p->n_read; i++)
+		free(p->read[i]);
+	for (size_t i = 0; i < p->n_write; i++)
+		free(p->write[i]);
+	free(p->read);
+	free(p->write);
+	memset(p, 0, sizeof *p);
+}
+
+/* ---- prepare ---- */
+
+/* Add one path; a path that does not exist grants nothing and is skipped. */
+static int sb_add_path(int rs, const char *path, uint64_t rights, uint64_t handled)
+{
+	int fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
+		rights &= SB_FILE_RIGHTS;
+	struct sb_ll_path_beneath pb = {.allowed_access = rights & handled, .parent_fd = fd};
+	int rc = 0;
+	if (pb.allowed_access &&
+	    syscall(SYS_landlock_add_rule, rs, SB_LL_RULE_PATH_BENEATH, &pb, 0) < 0)
+		rc = -1;
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+static int sb_ruleset(const struct sb_policy *p, int abi, char *err, size_t errn)
+{
+	uint64_t fs = sb_fs_rights(abi);
+	struct sb_ll_ruleset_attr attr = {.handled_access_fs = fs};
+	size_t size = sizeof attr.handled_access_fs;
+	if (abi >= 4) {
+		size = offsetof(struct sb_ll_ruleset_attr, scoped);
+		if (p->network == SKC_NET_NONE)
+			attr.handled_access_net = SB_NET_BIND_TCP | SB_NET_CONNECT_TCP;
+	}
+	if (abi >= 6) {
+		size = sizeof attr;
+		attr.scoped = SB_SCOPE_SIGNAL;
+		if (p->network == SKC_NET_NONE)
+			attr.scoped |= SB_SCOPE_ABSTRACT_UNIX;
+	}
+	int rs = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
+	if (rs < 0) {
+		snprintf(err, errn, "cannot make a Landlock ruleset: %s", strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < p->n_read; i++) {
+		if (sb_add_path(rs, p->read[i], SB_READ_RIGHTS, fs) < 0) {
+			snprintf(err, errn, "cannot grant reading '%s': %s", p->read[i],
+				 strerror(errno));
+			close(rs);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < p->n_write; i++) {
+		if (sb_add_path(rs, p->write[i], fs, fs) < 0) {
+			snprintf(err, errn, "cannot grant writing '%s': %s", p->write[i],
+				 strerror(errno));
+			close(rs);
+			return -1;
+		}
+	}
+	/* A CLOEXEC fd outside 0..2, so the child's dup2s cannot clobber it. */
+	if (rs <= 2) {
+		int h = fcntl(rs, F_DUPFD_CLOEXEC, 3);
+		close(rs);
+		rs = h;
+	}
+	return rs;
+}
+
+int sb_prepare(const struct sb_policy *p, struct sb_child *c, char *err, size_t errn)
+{
+	memset(c, 0, sizeof *c);
+	c->ruleset_fd = -1;
+	enum sb_mode mode = sb_mode();
+	if (mode == SB_MODE_OFF)
+		return 0;
+	const struct sb_support *s = sb_support();
+	char missing[256] = "";
+	if (!s->landlock_abi)
+		strcat(missing, ", file rules (no Landlock)");
+	if (p->network == SKC_NET_NONE && !s->seccomp)
+		strcat(missing, ", network filter (no seccomp)");
+	if (mode == SB_MODE_STRICT)
+		sb_probe_ns();
+	if (sb_ns == SB_NS_NONE)
+		strcat(missing, ", pid namespace (descendants are killed by process group only)");
+	if (missing[0]) {
+		if (mode == SB_MODE_STRICT) {
+			snprintf(err, errn, "the sandbox is strict and this system lacks%s",
+				 missing + 1);
+			return -1;
+		}
+		static bool told;
+		if (!told)
+			fprintf(stderr, "skillc: warning: tools run without%s (see 'doctor')\n",
+				missing + 1);
+		told = true;
+	}
+	if (s->landlock_abi) {
+		c->ruleset_fd = sb_ruleset(p, s->landlock_abi, err, errn);
+		if (c->ruleset_fd < 0)
+			return -1;
+	}
+	c->no_net = p->network == SKC_NET_NONE && s->seccomp;
+	c->drop_caps = true; /* also in a user namespace, where the tool would have them all */
+	c->set_limits = true;
+	c->memory = p->memory;
+	c->file_size = p->file_size;
+	c->processes = p->processes;
+	c->cpu_s = p->cpu_s;
+	c->clone_flags = sb_ns_flags();
+	return 0;
+}
+
+void sb_child_release(struct sb_child *c)
+{
+	if (c->ruleset_fd >= 0)
+		close(c->ruleset_fd);
+	c->ruleset_fd = -1;
+}
+
+/* ---- in the child ---- */
+
+#if defined(__x86_64__)
+#define SB_ARCH AUDIT_ARCH_X86_64
+#define SB_X32_BIT 0x40000000u
+#elif defined(__aarch64__)
+#define SB_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+#ifndef SYS_io_uring_setup
+#define SYS_io_uring_setup 425
+#endif
+
+#define SB_DENY(e) (SECCOMP_RET_ERRNO | ((e) & SECCOMP_RET_DATA))
+
+static int sb_filter(void)
+{
+#ifdef SB_ARCH
+	struct sock_filter prog[] = {
+		/* Another ABI's numbering (i386's socketcall) is refused whole. */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SB_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EACCES)),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+#ifdef SB_X32_BIT
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, SB_X32_BIT, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EACCES)),
+#else
+		BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0),
+		BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0),
+#endif
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_io_uring_setup, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EACCES)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* socket(domain, ...): the low 32 bits of the first argument. */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EACCES)),
+	};
+	struct sock_fprog fp = {.len = (unsigned short)(sizeof prog / sizeof prog[0]),
+				.filter = prog};
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp, 0, 0) < 0)
+		return errno;
+	return 0;
+#else
+	return 0;
+#endif
+}
+
+static int sb_limit(int res, uint64_t v)
+{
+	struct rlimit rl = {.rlim_cur = (rlim_t)v, .rlim_max = (rlim_t)v};
+	if (res == RLIMIT_CPU)
+		rl.rlim_max = (rlim_t)v + 1; /* SIGXCPU first, then SIGKILL */
+	return setrlimit(res, &rl) < 0 ? errno : 0;
+}
+
+int sb_enter(const struct sb_child *c)
+{
+	int e;
+	if (c->set_limits) {
+		if ((e = sb_limit(RLIMIT_CORE, 0)))
+			return e;
+		if (c->memory && (e = sb_limit(RLIMIT_DATA, c->memory)))
+			return e;
+		if (c->file_size && (e = sb_limit(RLIMIT_FSIZE, c->file_size)))
+			return e;
+		if (c->processes && (e = sb_limit(RLIMIT_NPROC, c->processes)))
+			return e;
+		if (c->cpu_s && (e = sb_limit(RLIMIT_CPU, c->cpu_s)))
+			return e;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return errno;
+	if (c->drop_caps) {
+		/* An empty bounding set: exec gives even root no capability. */
+		for (int cap = 0; cap < 64; cap++)
+			if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno == EINVAL)
+				break;
+		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	}
+	if (c->ruleset_fd >= 0 && syscall(SYS_landlock_restrict_self, c->ruleset_fd, 0) < 0)
+		return errno;
+	if (c->no_net && (e = sb_filter()))
+		return e;
+	return 0;
+}

@@ -1,0 +1,538 @@
+/*
+ * The sandbox, end to end: the jail agent (tests/sandbox/skills) holds tools
+ * that each try to do more than their manifest grants. A probe prints
+ * "ok ..." when it got through and "denied <exception>" when it was stopped;
+ * every test that expects a denial has a twin run with SKILLC_SANDBOX=off
+ * or a granted tool showing the same probe does get through, so a sandbox
+ * that silently did nothing would fail here.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static const char *agent(void)
+{
+	return tu_env("JAIL_AGENT", "build/jail");
+}
+
+static int landlock_abi(void)
+{
+#ifdef SYS_landlock_create_ruleset
+	long v = syscall(SYS_landlock_create_ruleset, NULL, 0, 1u);
+	return v > 0 ? (int)v : 0;
+#else
+	return 0;
+#endif
+}
+
+static char *home, *tmp, *cache, *old_path;
+
+static void put(const char *dir, const char *rel, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Where the real python3 lives, so tools find it without a version
+ * manager's shim (which would look for its files under the test's HOME). */
+static char *python_dir(void)
+{
+	struct tu_run r;
+	tu_run(&r, "python3 -c 'import os, sys; print(os.path.dirname(os.path.realpath(sys.executable)))'");
+	ck_assert_msg(r.status == 0, "python3: %s", r.err);
+	r.out[strcspn(r.out, "\n")] = '\0';
+	char *d = strdup(r.out);
+	tu_run_release(&r);
+	return d;
+}
+
+static void setup(void)
+{
+	home = tu_tmpdir();
+	tmp = tu_tmpdir();
+	cache = tu_tmpdir();
+	char sub[512];
+	static const char *const dirs[] = {"private", "readable", "writable"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(sub, sizeof sub, "%s/%s", home, dirs[i]);
+		ck_assert_int_eq(mkdir(sub, 0755), 0);
+	}
+	put(home, "private/secret.txt", "private-data\n");
+	put(home, "readable/data.txt", "readable-data\n");
+	char *py = python_dir();
+	old_path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	char *path;
+	ck_assert_int_ge(asprintf(&path, "%s:%s", py, old_path), 0);
+	setenv("PATH", path, 1);
+	free(path);
+	free(py);
+	setenv("HOME", home, 1);
+	setenv("TMPDIR", tmp, 1);
+	setenv("XDG_CACHE_HOME", cache, 1);
+	setenv("JAIL_MARKER", "1", 1);
+	unsetenv("SKILLC_SANDBOX");
+	unsetenv("JAIL_TOKEN");
+	unsetenv("JAIL_OPTIONAL");
+}
+
+static void teardown(void)
+{
+	setenv("PATH", old_path, 1);
+	free(old_path);
+	tu_rmdir(home);
+	tu_rmdir(tmp);
+	tu_rmdir(cache);
+}
+
+/* The first line a tool printed. */
+static char *first_line(struct tu_run *r)
+{
+	r->out[strcspn(r->out, "\n")] = '\0';
+	return r->out;
+}
+
+static const struct probe {
+	const char *tool, *what;
+	const char *want;  /* the line printed, or its start with a trailing '*' */
+	int landlock;      /* the Landlock ABI the outcome needs (0: none) */
+} probes[] = {
+	{"probe", "read_private", "denied PermissionError", 1},
+	{"probe", "write_home", "denied PermissionError", 1},
+	{"probe", "write_skill", "denied PermissionError", 1},
+	{"probe", "write_tmp", "ok *", 0},
+	{"probe", "tcp", "denied PermissionError", 0},
+	{"probe", "udp", "denied PermissionError", 0},
+	{"probe", "unix", "ok unix", 0},
+	/* the second process of its own pid namespace; the first waits for it */
+	{"probe", "pid", "ok 2", 0},
+	/* Landlock ABI -1: as root only (an ordinary user cannot empty the bounding set) */
+	{"probe", "privileges", "ok 1 0000000000000000 0000000000000000", -1},
+	{"probe", "io_uring", "ok errno 13", 0},
+	{"probe", "environ", "ok 0", 1},
+	{"granted", "read_granted", "ok readable-data", 1},
+	{"granted", "write_granted", "ok *", 1},
+	{"granted", "read_private", "denied PermissionError", 1},
+	{"granted", "write_home", "denied PermissionError", 1},
+	/* network granted: the socket is made, and nobody listens on port 1 */
+	{"granted", "tcp", "denied ConnectionRefusedError", 0},
+};
+
+static void check_line(const char *got, const char *want, const char *what)
+{
+	size_t n = strlen(want);
+	if (n && want[n - 1] == '*')
+		ck_assert_msg(!strncmp(got, want, n - 1), "%s: got '%s', want '%s'", what, got, want);
+	else
+		ck_assert_msg(!strcmp(got, want), "%s: got '%s', want '%s'", what, got, want);
+}
+
+START_TEST(test_probe)
+{
+	const struct probe *p = &probes[_i];
+	if (p->landlock < 0 && geteuid() != 0) {
+		fprintf(stderr, "sandbox: skipped %s %s: as root only\n", p->tool, p->what);
+		return;
+	}
+	if (landlock_abi() < p->landlock) {
+		fprintf(stderr, "sandbox: skipped %s %s: needs Landlock ABI %d\n", p->tool, p->what,
+			p->landlock);
+		return;
+	}
+	struct tu_run r;
+	tu_run(&r, "%s call jail__%s --arg what=%s", agent(), p->tool, p->what);
+	ck_assert_msg(r.status == 0, "%s %s: status %d: %s", p->tool, p->what, r.status, r.err);
+	check_line(first_line(&r), p->want, p->what);
+	tu_run_release(&r);
+}
+END_TEST
+
+/* The same probes get through with the sandbox off: the denials above are the sandbox's. */
+START_TEST(test_probe_unconfined)
+{
+	static const struct probe open_probes[] = {
+		{"probe", "read_private", "ok private-data", 0},
+		{"probe", "write_home", "ok *", 0},
+		{"probe", "tcp", "denied ConnectionRefusedError", 0},
+		{"probe", "environ", "ok *", 0},
+	};
+	for (size_t i = 0; i < sizeof open_probes / sizeof open_probes[0]; i++) {
+		struct tu_run r;
+		tu_run(&r, "SKILLC_SANDBOX=off %s call jail__probe --arg what=%s", agent(),
+		       open_probes[i].what);
+		ck_assert_msg(r.status == 0, "%s", r.err);
+		check_line(first_line(&r), open_probes[i].want, open_probes[i].what);
+		tu_run_release(&r);
+	}
+	/* The unconfined environ probe found the agent's environment. */
+	struct tu_run r;
+	tu_run(&r, "SKILLC_SANDBOX=off %s call jail__probe --arg what=environ", agent());
+	ck_assert_str_ne(first_line(&r), "ok 0");
+	tu_run_release(&r);
+}
+END_TEST
+
+/* A process outside the tool cannot be signalled: the pid namespace hides
+ * it (ESRCH) and Landlock's signal scope refuses it (EPERM). */
+START_TEST(test_signal_outside)
+{
+	struct tu_run r;
+	static const struct {
+		const char *env, *want;
+		int alive;
+	} runs[] = {{"", NULL, 1}, {"SKILLC_SANDBOX=off", "ok killed", 0}};
+	for (size_t i = 0; i < 2; i++) {
+		tu_run(&r, "bash -c 'exec -a skillc-jail-victim sleep 300' >/dev/null 2>&1 & "
+			   "for i in $(seq 400); do pgrep -f '^skillc-jail-victim' >/dev/null && break; "
+			   "sleep 0.05; done; "
+			   "%s %s call jail__probe --arg what=kill_victim; st=$?; "
+			   "if pgrep -f '^skillc-jail-victim' >/dev/null; then echo alive; "
+			   "pkill -f '^skillc-jail-victim'; fi; exit $st",
+		       runs[i].env, agent());
+		ck_assert_msg(r.status == 0, "%s", r.err);
+		char *second = strchr(r.out, '\n');
+		ck_assert_ptr_nonnull(second);
+		*second++ = '\0';
+		if (runs[i].want)
+			check_line(r.out, runs[i].want, runs[i].env);
+		else
+			ck_assert_msg(!strcmp(r.out, "denied ProcessLookupError") ||
+					      !strcmp(r.out, "denied PermissionError"),
+				      "%s", r.out);
+		/* Only the survivor is checked: a killed one may take a moment to go. */
+		if (runs[i].alive)
+			ck_assert_str_eq(second, "alive\n");
+		tu_run_release(&r);
+	}
+}
+END_TEST
+
+/* Nothing written where it was denied; the granted write landed; the
+ * call's temporary directory is gone. */
+START_TEST(test_files_after)
+{
+	struct tu_run r;
+	char path[512];
+	tu_run(&r, "%s call jail__probe --arg what=write_home && %s call jail__granted --arg "
+		   "what=write_granted && %s call jail__probe --arg what=tmp",
+	       agent(), agent(), agent());
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	snprintf(path, sizeof path, "%s/escaped.txt", home);
+	if (landlock_abi())
+		ck_assert_int_ne(access(path, F_OK), 0);
+	snprintf(path, sizeof path, "%s/writable/out.txt", home);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	/* TMPDIR was private to the call: under ours, and removed after it. */
+	char *line = strrchr(r.out, '\n');
+	ck_assert_ptr_nonnull(line);
+	*line = '\0';
+	line = strrchr(r.out, '\n');
+	line = line ? line + 1 : r.out;
+	ck_assert_msg(!strncmp(line, "ok ", 3) && !strncmp(line + 3, tmp, strlen(tmp)), "%s", line);
+	ck_assert_int_ne(access(line + 3, F_OK), 0);
+	DIR *d = opendir(tmp);
+	ck_assert_ptr_nonnull(d);
+	struct dirent *e;
+	while ((e = readdir(d)))
+		ck_assert_msg(e->d_name[0] == '.', "left behind: %s", e->d_name);
+	closedir(d);
+	tu_run_release(&r);
+}
+END_TEST
+
+START_TEST(test_hosts)
+{
+	struct tu_run r;
+	tu_run(&r, "%s call jail__hosts", agent());
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "api.example.com,*.example.org:443,127.0.0.1:8080\n"
+				"denied ConnectionRefusedError\n");
+	tu_run_release(&r);
+}
+END_TEST
+
+/* Processes of the tool's, in a new session or double-forked, die with it. */
+static int count_daemons(const char *tag)
+{
+	char want[64];
+	snprintf(want, sizeof want, "skillc-jail-daemon-%s", tag);
+	int n = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char path[300], buf[256] = {0};
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		size_t k = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		if (k && !strcmp(buf, want))
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+START_TEST(test_daemons_die)
+{
+	char tag[32];
+	snprintf(tag, sizeof tag, "%d", (int)getpid());
+	struct tu_run r;
+	tu_run(&r, "%s call jail__daemon --arg tag=%s", agent(), tag);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "started\n");
+	tu_run_release(&r);
+	ck_assert_int_eq(count_daemons(tag), 0);
+	/* Unconfined, the one in its own session outlives the process group: the
+	 * check above can see a survivor. */
+	tu_run(&r, "SKILLC_SANDBOX=off %s call jail__daemon --arg tag=%s-open", agent(), tag);
+	ck_assert_int_eq(r.status, 0);
+	tu_run_release(&r);
+	char open_tag[48];
+	snprintf(open_tag, sizeof open_tag, "%s-open", tag);
+	int left = count_daemons(open_tag);
+	tu_run(&r, "pkill -f '^skillc-jail-daemon-%s'", open_tag);
+	tu_run_release(&r);
+	ck_assert_int_eq(left, 1);
+}
+END_TEST
+
+START_TEST(test_memory_limit)
+{
+	struct tu_run r;
+	tu_run(&r, "%s call jail__bomb", agent());
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "MemoryError") != NULL, "%s", r.err);
+	ck_assert_ptr_null(strstr(r.out, "allocated"));
+	tu_run_release(&r);
+	tu_run(&r, "SKILLC_SANDBOX=off %s call jail__bomb", agent());
+	ck_assert_msg(r.status == 0 && strstr(r.out, "allocated"), "%s", r.err);
+	tu_run_release(&r);
+}
+END_TEST
+
+START_TEST(test_file_size_limit)
+{
+	struct tu_run r;
+	tu_run(&r, "%s call jail__bigfile", agent());
+	/* Python ignores SIGXFSZ, so the write fails with EFBIG instead. */
+	ck_assert_msg(r.status == 0 && !strcmp(r.out, "denied OSError\n"), "%d %s %s", r.status,
+		      r.out, r.err);
+	tu_run_release(&r);
+}
+END_TEST
+
+/* CPU time: killed by SIGXCPU long before its 120 s timeout (status 4). */
+START_TEST(test_cpu_limit)
+{
+	struct tu_run r;
+	tu_run(&r, "%s call jail__spin", agent());
+	ck_assert_msg(r.status == 1, "status %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "signal 24") || strstr(r.err, "signal 9"), "%s", r.err);
+	tu_run_release(&r);
+}
+END_TEST
+
+/* Past the output cap the tool is killed, not drained until its timeout. */
+START_TEST(test_flood_killed)
+{
+	struct tu_run r;
+	tu_run(&r, "%s call jail__flood", agent());
+	ck_assert_msg(r.status == 1, "status %d: %s", r.status, r.err);
+	ck_assert_uint_eq(r.out_len, 65536);
+	ck_assert_msg(strstr(r.err, "output cap of 65536 bytes"), "%s", r.err);
+	tu_run_release(&r);
+}
+END_TEST
+
+/*
+ * RLIMIT_NPROC does not bind root, so as root the check runs the agent as
+ * nobody (setpriv), from a copy it can reach, with Debian's python3.
+ */
+START_TEST(test_process_limit)
+{
+	struct tu_run r;
+	char *dir = NULL;
+	if (geteuid() == 0) {
+		if (access("/usr/bin/python3", X_OK) != 0 || access("/usr/bin/setpriv", X_OK) != 0) {
+			fprintf(stderr, "sandbox: skipped the process limit: no /usr/bin/python3 "
+					"or setpriv to run it as nobody\n");
+			return;
+		}
+		dir = tu_tmpdir();
+		ck_assert_int_eq(chmod(dir, 0777), 0);
+		tu_run(&r, "cp %s %s/jail && setpriv --reuid=65534 --regid=65534 --clear-groups "
+			   "env PATH=/usr/bin:/bin HOME=%s XDG_CACHE_HOME=%s TMPDIR=%s %s/jail call jail__forks",
+		       agent(), dir, dir, dir, dir, dir);
+	} else {
+		tu_run(&r, "%s call jail__forks", agent());
+	}
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	int started = -1, refused = -1;
+	ck_assert_int_eq(sscanf(r.out, "started %d refused %d", &started, &refused), 2);
+	ck_assert_msg(refused > 0 && started < 4, "%s", r.out);
+	tu_run_release(&r);
+	if (dir)
+		tu_rmdir(dir);
+}
+END_TEST
+
+/* ---- secrets ---- */
+
+START_TEST(test_secret_given_and_redacted)
+{
+	struct tu_run r;
+	tu_run(&r, "JAIL_TOKEN=tok-12345678 JAIL_OPTIONAL=opt-87654321 JAIL_UNDECLARED=leak "
+		   "%s call jail__secret",
+	       agent());
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "JAIL_TOKEN=[secret JAIL_TOKEN]\n"
+				"JAIL_OPTIONAL=[secret JAIL_OPTIONAL]\n"
+				"JAIL_UNDECLARED=(unset)\n"
+				"JAIL_MARKER=(unset)\n");
+	tu_run_release(&r);
+	/* Not set and optional: absent. Other tools never get them. */
+	tu_run(&r, "JAIL_TOKEN=tok-12345678 %s call jail__secret", agent());
+	ck_assert_ptr_nonnull(strstr(r.out, "JAIL_OPTIONAL=(unset)\n"));
+	tu_run_release(&r);
+	tu_run(&r, "JAIL_TOKEN=tok-12345678 SKILLC_SANDBOX=off %s call jail__probe --arg what=environ",
+	       agent());
+	ck_assert_int_eq(r.status, 0);
+	tu_run_release(&r);
+}
+END_TEST
+
+START_TEST(test_secret_required)
+{
+	struct tu_run r;
+	tu_run(&r, "%s call jail__secret", agent());
+	ck_assert_int_eq(r.status, 5);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_msg(strstr(r.err, "needs the secret 'JAIL_TOKEN'"), "%s", r.err);
+	tu_run_release(&r);
+}
+END_TEST
+
+/* Secret values appear in no listing, schema or MCP reply; names stay out of
+ * what a model sees, and `show` (for the operator) names them. */
+START_TEST(test_secret_not_listed)
+{
+	struct tu_run r;
+	tu_run(&r, "JAIL_TOKEN=tok-12345678 %s list --json", agent());
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_null(strstr(r.out, "tok-12345678"));
+	ck_assert_ptr_null(strstr(r.out, "JAIL_TOKEN"));
+	tu_run_release(&r);
+	tu_run(&r, "JAIL_TOKEN=tok-12345678 %s show jail__secret", agent());
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_null(strstr(r.out, "tok-12345678"));
+	ck_assert_msg(strstr(r.out, "JAIL_TOKEN (required, set)"), "%s", r.out);
+	tu_run_release(&r);
+	tu_run(&r, "JAIL_TOKEN=tok-12345678 python3 tests/sandbox/mcp_call.py %s "
+		   "'{\"method\":\"tools/list\"}' "
+		   "'{\"method\":\"tools/call\",\"params\":{\"name\":\"jail__secret\"}}' "
+		   "'{\"method\":\"tools/call\",\"params\":{\"name\":\"jail__probe\",\"arguments\":{\"what\":\"tcp\"}}}'",
+	       agent());
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_ptr_null(strstr(r.out, "tok-12345678"));
+	char *list = strstr(r.out, "\"id\":2,");
+	ck_assert_ptr_nonnull(list);
+	*strchrnul(list, '\n') = '\0';
+	ck_assert_msg(!strstr(list, "JAIL_TOKEN"), "%s", list);
+	list[strlen(list)] = '\n';
+	ck_assert_msg(strstr(r.out, "JAIL_TOKEN=[secret JAIL_TOKEN]"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "denied PermissionError"), "%s", r.out);
+	tu_run_release(&r);
+}
+END_TEST
+
+/* ---- reports ---- */
+
+START_TEST(test_show_and_doctor)
+{
+	struct tu_run r;
+	tu_run(&r, "%s show jail__granted", agent());
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(strstr(r.out, "  read: ~/readable") && strstr(r.out, "  write: ~/writable") &&
+			      strstr(r.out, "  network: any host"),
+		      "%s", r.out);
+	tu_run_release(&r);
+	tu_run(&r, "%s show jail__bomb --json", agent());
+	ck_assert_int_eq(r.status, 0);
+	json_t *doc = json_loads(r.out, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	json_t *perm = json_object_get(doc, "permissions");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(perm, "limits"), "memory")),
+			 64 << 20);
+	ck_assert_str_eq(json_string_value(json_object_get(perm, "network")), "none");
+	json_decref(doc);
+	tu_run_release(&r);
+	tu_run(&r, "%s doctor --json", agent());
+	doc = json_loads(r.out, 0, NULL);
+	ck_assert_msg(doc != NULL, "%s", r.out);
+	json_t *sb = json_object_get(doc, "sandbox");
+	ck_assert_int_eq(json_integer_value(json_object_get(sb, "landlock_abi")), landlock_abi());
+	ck_assert_str_eq(json_string_value(json_object_get(sb, "mode")), "on");
+	json_t *tools = json_object_get(doc, "tools");
+	ck_assert_uint_eq(json_array_size(tools), 10);
+	json_decref(doc);
+	tu_run_release(&r);
+	tu_run(&r, "%s doctor", agent());
+	ck_assert_msg(strstr(r.out, "jail__hosts") && strstr(r.out, "api.example.com"), "%s", r.out);
+	tu_run_release(&r);
+}
+END_TEST
+
+START_TEST(test_strict_mode)
+{
+	struct tu_run r;
+	tu_run(&r, "SKILLC_SANDBOX=strict %s call jail__probe --arg what=pid", agent());
+	if (landlock_abi())
+		ck_assert_msg(r.status == 0 && !strcmp(r.out, "ok 2\n"), "%s", r.err);
+	else
+		ck_assert_msg(r.status == 5 && strstr(r.err, "strict"), "%s", r.err);
+	tu_run_release(&r);
+}
+END_TEST
+
+Suite *suite_sandbox(void)
+{
+	Suite *s = suite_create("sandbox");
+	TCase *tc = tcase_create("hostile");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_probe, 0, sizeof probes / sizeof probes[0]);
+	tcase_add_test(tc, test_probe_unconfined);
+	tcase_add_test(tc, test_signal_outside);
+	tcase_add_test(tc, test_files_after);
+	tcase_add_test(tc, test_hosts);
+	tcase_add_test(tc, test_daemons_die);
+	tcase_add_test(tc, test_memory_limit);
+	tcase_add_test(tc, test_file_size_limit);
+	tcase_add_test(tc, test_cpu_limit);
+	tcase_add_test(tc, test_flood_killed);
+	tcase_add_test(tc, test_process_limit);
+	tcase_add_test(tc, test_secret_given_and_redacted);
+	tcase_add_test(tc, test_secret_required);
+	tcase_add_test(tc, test_secret_not_listed);
+	tcase_add_test(tc, test_show_and_doctor);
+	tcase_add_test(tc, test_strict_mode);
+	suite_add_tcase(s, tc);
+	return s;
+}
