@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sandbox.h"
 #include "testutil.h"
 
 static const char *agent(void)
@@ -511,6 +512,57 @@ START_TEST(test_strict_mode)
 }
 END_TEST
 
+/* ---- the policy, without running anything ---- */
+
+static int has(char **v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return 1;
+	return 0;
+}
+
+START_TEST(test_policy_paths)
+{
+	/* Two grants read ("~/notes", "/data"), one written ("~/out"). */
+	static const char pool[] = "~/notes\0/data\0~/out\0";
+	static const struct skc_slice strs[] = {{0, 7}, {8, 5}, {14, 5}};
+	struct skc_table t = {.data = (const unsigned char *)pool, .perm_strs = strs,
+			      .perm_str_count = 3};
+	struct skc_tool tool = {.perms = {.read_first = 0, .read_count = 2, .write_first = 2,
+					  .write_count = 1, .memory = 1 << 20}};
+	char *saved_path = strdup(getenv("PATH")), *saved_home = strdup(getenv("HOME"));
+	setenv("PATH", "/opt/tool/bin:/home/u/.pyenv/shims:/bin:relative:/usr/local/sbin/:", 1);
+	setenv("HOME", "/home/u/", 1);
+	struct sb_policy p;
+	sb_policy_init(&p, &t, &tool, "/cache/skill", "/tmp/call");
+	/* PATH entries, and the prefix of a bin, sbin or shims directory, never "/" */
+	ck_assert(has(p.read, p.n_read, "/opt/tool/bin") && has(p.read, p.n_read, "/opt/tool"));
+	ck_assert(has(p.read, p.n_read, "/home/u/.pyenv"));
+	ck_assert(has(p.read, p.n_read, "/usr/local/sbin") && has(p.read, p.n_read, "/usr/local"));
+	ck_assert(!has(p.read, p.n_read, "/") && !has(p.read, p.n_read, "relative"));
+	ck_assert(has(p.read, p.n_read, "/usr") && has(p.read, p.n_read, "/cache/skill"));
+	/* "~" is the agent's HOME, without its trailing slash */
+	ck_assert(has(p.read, p.n_read, "/home/u/notes") && has(p.read, p.n_read, "/data"));
+	ck_assert(has(p.write, p.n_write, "/home/u/out") && has(p.write, p.n_write, "/tmp/call"));
+	ck_assert(has(p.write, p.n_write, "/dev/null") && !has(p.write, p.n_write, "/data"));
+	ck_assert_uint_eq(p.memory, 1 << 20);
+	ck_assert_uint_eq(p.file_size, SB_DEFAULT_FILE_SIZE);
+	ck_assert_uint_eq(p.network, SKC_NET_NONE);
+	sb_policy_release(&p);
+	/* Without a usable HOME a "~" grant grants nothing. */
+	setenv("HOME", "relative", 1);
+	sb_policy_init(&p, &t, &tool, NULL, NULL);
+	ck_assert(!has(p.read, p.n_read, "relative/notes") && has(p.read, p.n_read, "/data"));
+	ck_assert(!has(p.write, p.n_write, "relative/out"));
+	sb_policy_release(&p);
+	setenv("PATH", saved_path, 1);
+	setenv("HOME", saved_home, 1);
+	free(saved_path);
+	free(saved_home);
+}
+END_TEST
+
 Suite *suite_sandbox(void)
 {
 	Suite *s = suite_create("sandbox");
@@ -534,5 +586,8 @@ Suite *suite_sandbox(void)
 	tcase_add_test(tc, test_show_and_doctor);
 	tcase_add_test(tc, test_strict_mode);
 	suite_add_tcase(s, tc);
+	TCase *tp = tcase_create("policy");
+	tcase_add_test(tp, test_policy_paths);
+	suite_add_tcase(s, tp);
 	return s;
 }

@@ -1,0 +1,9 @@
+"""Do one thing."""
+
+
+def main():
+    pass
+
+
+if __name__ == "__main__":
+    main()
