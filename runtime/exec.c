@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -186,14 +187,62 @@ __attribute__((noreturn)) static void child_fail(int report, int e)
 	_exit(127);
 }
 
+/* Digits of n into buf (no stdio between clone and exec). */
+static char *put_uint(char *p, unsigned long n)
+{
+	char tmp[24];
+	int k = 0;
+	do
+		tmp[k++] = (char)('0' + n % 10);
+	while ((n /= 10));
+	while (k)
+		*p++ = tmp[--k];
+	return p;
+}
+
 /*
- * The first process of a pid namespace: it starts the tool as the second and
- * waits for it, reaping orphans, then sends the tool's wait status on and
- * exits, and the kernel kills whatever the tool left behind. The tool is not
- * the first itself, since that one ignores every signal it has no handler for
- * (a script's `kill -TERM $$` would do nothing).
+ * Without a pid namespace the waiter is a subreaper instead: orphans of the
+ * tool become its children, and it kills them (and theirs, as they are
+ * orphaned in turn) until it has none. Reads /proc/self/task/<tid>/children.
  */
-__attribute__((noreturn)) static void child_init(const struct child_args *a, pid_t tool)
+static void kill_children(void)
+{
+	char path[64] = "/proc/self/task/", *p = path + strlen(path);
+	p = put_uint(p, (unsigned long)syscall(SYS_gettid));
+	memcpy(p, "/children", sizeof "/children");
+	for (int round = 0; round < 1000; round++) {
+		char buf[4096];
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+		if (fd >= 0)
+			close(fd);
+		unsigned long pid = 0;
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				pid = pid * 10 + (unsigned long)(buf[i] - '0');
+			} else if (pid) {
+				kill((pid_t)pid, SIGKILL);
+				pid = 0;
+			}
+		}
+		if (pid)
+			kill((pid_t)pid, SIGKILL);
+		int st;
+		if (waitpid(-1, &st, 0) < 0 && errno == ECHILD)
+			return;
+	}
+}
+
+/*
+ * The waiter: it starts the tool and waits for it, reaping orphans, then
+ * sends the tool's wait status on and makes sure nothing of the tool's
+ * outlives it. In a pid namespace it is the first process, so its exit is
+ * enough: the kernel kills the rest. The tool is not the first itself,
+ * since that one ignores every signal it has no handler for (a script's
+ * `kill -TERM $$` would do nothing).
+ */
+__attribute__((noreturn)) static void child_init(const struct child_args *a, pid_t tool,
+						 bool pidns)
 {
 	close(a->report); /* the tool's copy tells the parent about exec */
 	close(0);
@@ -203,6 +252,8 @@ __attribute__((noreturn)) static void child_init(const struct child_args *a, pid
 		int st;
 		pid_t w = waitpid(-1, &st, 0);
 		if (w == tool) {
+			if (!pidns)
+				kill_children();
 			while (write(a->status, &st, sizeof st) < 0 && errno == EINTR)
 				;
 			_exit(0);
@@ -232,14 +283,23 @@ __attribute__((noreturn)) static void child_run(const struct child_args *a, bool
 	close_but(3, a->report, a->status);
 	sigset_t none;
 	sigemptyset(&none);
-	if (pidns) {
-		pid_t tool = fork();
-		if (tool < 0)
-			child_fail(a->report, errno);
-		if (tool > 0) {
-			sigprocmask(SIG_SETMASK, &none, NULL);
-			child_init(a, tool);
-		}
+	/* The waiter, first of a pid namespace or a subreaper, forks the tool. */
+	if (!pidns && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		child_fail(a->report, errno);
+	pid_t tool = fork();
+	if (tool < 0)
+		child_fail(a->report, errno);
+	if (tool > 0) {
+		/* The group's SIGTERM at a timeout is for the tool; the waiter
+		 * outlives it to clean up (in a pid namespace it ignores it anyway). */
+		struct sigaction ign;
+		memset(&ign, 0, sizeof ign);
+		ign.sa_handler = SIG_IGN;
+		sigaction(SIGTERM, &ign, NULL);
+		sigaction(SIGINT, &ign, NULL);
+		sigaction(SIGHUP, &ign, NULL);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		child_init(a, tool, pidns);
 	}
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	execve(a->file, a->argv, a->envp);
@@ -303,10 +363,7 @@ static int spawn_confined(struct rx_proc *p, const struct rx_spec *spec, const c
 	while ((n = read(rep[0], &code, sizeof code)) < 0 && errno == EINTR)
 		;
 	close_fd(&rep[0]);
-	if (flags & CLONE_NEWPID)
-		p->status_fd = sta[0];
-	else
-		close_fd(&sta[0]);
+	p->status_fd = sta[0];
 	return n == (ssize_t)sizeof code ? (code ? code : EIO) : 0;
 }
 

@@ -9,8 +9,10 @@
  *   - network: none unless granted. A seccomp filter refuses socket() for
  *     every family but AF_UNIX, and io_uring (which could open sockets past
  *     the filter); Landlock also refuses TCP bind and connect where it can.
- *   - descendants: the tool is the first process of a new pid namespace, so
- *     when it ends the kernel kills everything it started, daemons included.
+ *   - descendants: the tool runs under a waiter, the first process of a new
+ *     pid namespace, so when it ends the kernel kills everything it started,
+ *     daemons included; without pid namespaces the waiter is a subreaper
+ *     that kills what the tool left (exec.c).
  *   - limits: rlimits on data memory, processes, file size and CPU time; no
  *     core dumps; no_new_privs; no capabilities, even for root.
  *
