@@ -160,6 +160,7 @@ struct child_args {
 	int in, out, err;
 	int report; /* exec's errno, or EOF once the tool runs */
 	int status; /* the tool's wait status, from the namespace's first process */
+	int go[2];  /* in a new user namespace: wait until the parent mapped our ids */
 	const struct sb_child *sb;
 };
 
@@ -274,6 +275,13 @@ __attribute__((noreturn)) static void child_run(const struct child_args *a, bool
 		if (sig != SIGKILL && sig != SIGSTOP)
 			sigaction(sig, &dfl, NULL); /* EINVAL for libc-reserved ones */
 	setpgid(0, 0);
+	if (a->go[0] >= 0) {
+		char b;
+		close(a->go[1]);
+		while (read(a->go[0], &b, 1) < 0 && errno == EINTR)
+			;
+		close(a->go[0]);
+	}
 	if (dup2(a->in, 0) < 0 || dup2(a->out, 1) < 0 || dup2(a->err, 2) < 0)
 		child_fail(a->report, errno);
 	if (a->cwd && chdir(a->cwd) < 0)
@@ -327,8 +335,10 @@ static int spawn_confined(struct rx_proc *p, const struct rx_spec *spec, const c
 	struct child_args a = {
 		.file = file, .cwd = spec->cwd, .argv = (char *const *)spec->argv,
 		.envp = (char *const *)envp, .in = in, .out = out, .err = err,
-		.report = rep[1], .status = sta[1], .sb = spec->sandbox,
+		.report = rep[1], .status = sta[1], .go = {-1, -1}, .sb = spec->sandbox,
 	};
+	if ((spec->sandbox->clone_flags & CLONE_NEWUSER) && make_pipe(a.go) < 0)
+		a.go[0] = a.go[1] = -1; /* the tool sees itself as the overflow user */
 	sigset_t all, old;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
@@ -350,6 +360,15 @@ static int spawn_confined(struct rx_proc *p, const struct rx_spec *spec, const c
 	if (pid > 0)
 		sb_clone_worked(flags);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (a.go[0] >= 0) {
+		/* Our own ids inside the new user namespace, then let the child on. */
+		if (pid > 0 && (flags & CLONE_NEWUSER))
+			sb_map_ids((pid_t)pid);
+		close_fd(&a.go[0]);
+		while (write(a.go[1], "", 1) < 0 && errno == EINTR)
+			;
+		close_fd(&a.go[1]);
+	}
 	close_fd(&rep[1]);
 	close_fd(&sta[1]);
 	if (pid < 0) {

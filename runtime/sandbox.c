@@ -116,6 +116,29 @@ void sb_clone_worked(unsigned long flags)
 		sb_ns = SB_NS_PID;
 }
 
+static void sb_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t w = write(fd, text, strlen(text));
+	(void)w; /* unmapped, the tool still runs, as the overflow user */
+	close(fd);
+}
+
+void sb_map_ids(pid_t child)
+{
+	char path[64], map[64];
+	snprintf(path, sizeof path, "/proc/%d/setgroups", (int)child);
+	sb_write_file(path, "deny");
+	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)child);
+	snprintf(map, sizeof map, "%u %u 1", (unsigned)geteuid(), (unsigned)geteuid());
+	sb_write_file(path, map);
+	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)child);
+	snprintf(map, sizeof map, "%u %u 1", (unsigned)getegid(), (unsigned)getegid());
+	sb_write_file(path, map);
+}
+
 static void sb_probe_ns(void)
 {
 	/* At most NEWPID, then NEWUSER|NEWPID: each refusal moves one step down. */

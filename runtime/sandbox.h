@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "skc_abi.h"
 
@@ -61,6 +62,9 @@ bool sb_pidns(bool *via_userns);
 unsigned long sb_clone_refused(unsigned long flags);
 /* The clone with `flags` worked. */
 void sb_clone_worked(unsigned long flags);
+/* For a child in a new user namespace: map our uid and gid to themselves, so
+ * the tool sees its own ids rather than the overflow user's. */
+void sb_map_ids(pid_t child);
 
 /* SKILLC_SANDBOX from the environment: "on" (default), "strict" or "off". */
 enum sb_mode sb_mode(void);

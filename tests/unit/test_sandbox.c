@@ -383,8 +383,11 @@ START_TEST(test_process_limit)
 		dir = tu_tmpdir();
 		ck_assert_int_eq(chmod(dir, 0777), 0);
 		tu_run(&r, "cp %s %s/jail && setpriv --reuid=65534 --regid=65534 --clear-groups "
-			   "env PATH=/usr/bin:/bin HOME=%s XDG_CACHE_HOME=%s TMPDIR=%s %s/jail call jail__forks",
-		       agent(), dir, dir, dir, dir, dir);
+			   "env PATH=/usr/bin:/bin HOME=%s XDG_CACHE_HOME=%s TMPDIR=%s %s/jail call jail__forks "
+			   "&& setpriv --reuid=65534 --regid=65534 --clear-groups "
+			   "env PATH=/usr/bin:/bin HOME=%s XDG_CACHE_HOME=%s TMPDIR=%s %s/jail call jail__probe "
+			   "--arg what=uid",
+		       agent(), dir, dir, dir, dir, dir, dir, dir, dir, dir);
 	} else {
 		tu_run(&r, "%s call jail__forks", agent());
 	}
@@ -392,6 +395,9 @@ START_TEST(test_process_limit)
 	int started = -1, refused = -1;
 	ck_assert_int_eq(sscanf(r.out, "started %d refused %d", &started, &refused), 2);
 	ck_assert_msg(refused > 0 && started < 4, "%s", r.out);
+	/* An ordinary user's tool, in a user namespace of its own, keeps its ids. */
+	if (dir)
+		ck_assert_msg(strstr(r.out, "\nok 65534 65534\n") != NULL, "%s", r.out);
 	tu_run_release(&r);
 	if (dir)
 		tu_rmdir(dir);

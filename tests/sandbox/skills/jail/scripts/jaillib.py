@@ -116,6 +116,7 @@ PROBES = {
     "udp": udp,
     "unix": unix_socket,
     "pid": os.getpid,
+    "uid": lambda: "%d %d" % (os.getuid(), os.getgid()),
     "environ": environ_marker,
     "kill_victim": kill_victim,
 }
