@@ -83,9 +83,12 @@ static void teardown(void)
 	cleanup();
 }
 
+/* The probe agent, unless a test chose the sandbox suite's jail agent. */
+static const char *agent_override;
+
 static const char *agent(void)
 {
-	return tu_env("E2E_AGENT", "build/e2e");
+	return agent_override ? agent_override : tu_env("E2E_AGENT", "build/e2e");
 }
 
 static const char *root(void)
@@ -1239,6 +1242,47 @@ START_TEST(test_mock_selftest)
 }
 END_TEST
 
+/* ---- secrets in the loop ---- */
+
+/*
+ * A tool's secret reaches the tool and nothing else: not the model (the
+ * request bodies), not the session file, not the trace, not the output.
+ */
+START_TEST(test_secret_stays)
+{
+	agent_override = tu_env("JAIL_AGENT", "build/jail");
+	mock_start("{'steps': ["
+		   "{'reply': {'tool_calls': [{'name': 'activate_skill', 'arguments': {'name': 'jail'}}]}},"
+		   "{'reply': {'tool_calls': [{'name': 'jail__secret'}]}},"
+		   "{'reply': {'text': 'Done.'}}]}");
+	struct tu_run r;
+	run_env(&r, "OPENAI_API_KEY=test-key JAIL_TOKEN=tok-12345678",
+		"run --provider openai --base-url http://127.0.0.1:%d/v1 --session %s --trace %s "
+		"'Use the secret.'",
+		cx.port, tp("session"), tp("trace"));
+	json_t *log = mock_stop();
+	agent_override = NULL;
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert_uint_eq(json_array_size(log), 3);
+	char *bodies = dump(log), *session = tu_read(tp("session"), NULL),
+	     *trace = tu_read(tp("trace"), NULL);
+	/* the tool got it: its output reached the model with the value replaced */
+	ck_has(bodies, "JAIL_TOKEN=[secret JAIL_TOKEN]");
+	ck_hasnt(bodies, "tok-12345678");
+	ck_has(session, "[secret JAIL_TOKEN]");
+	ck_hasnt(session, "tok-12345678");
+	ck_assert_ptr_nonnull(trace);
+	ck_hasnt(trace, "tok-12345678");
+	ck_hasnt(r.out, "tok-12345678");
+	ck_hasnt(r.err, "tok-12345678");
+	free(bodies);
+	free(session);
+	free(trace);
+	json_decref(log);
+	tu_run_release(&r);
+}
+END_TEST
+
 Suite *suite_agent_e2e(void)
 {
 	Suite *s = suite_create("agent_e2e");
@@ -1256,6 +1300,7 @@ Suite *suite_agent_e2e(void)
 	tcase_add_test(tc, test_image_bad);
 	tcase_add_test(tc, test_chat);
 	tcase_add_test(tc, test_task_stdin);
+	tcase_add_test(tc, test_secret_stays);
 	suite_add_tcase(s, tc);
 	TCase *tn = tcase_create("network");
 	tcase_add_checked_fixture(tn, setup, teardown);
