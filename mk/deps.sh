@@ -8,8 +8,11 @@ build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$build/grammars"
 
+# musl-tools, dpkg-dev, autoconf, automake, libtool: the static agent's
+# libraries (mk/static.sh); openssl: its TLS tests.
 pkgs=(gcc make pkg-config libyaml-dev libtree-sitter-dev libjansson-dev check
-      libsubunit-dev libcurl4-openssl-dev python3 nodejs npm procps)
+      libsubunit-dev libcurl4-openssl-dev python3 nodejs npm procps
+      musl-tools dpkg-dev autoconf automake libtool openssl)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
