@@ -2,10 +2,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -21,6 +23,9 @@ struct http {
 	CURL *c;
 	struct http_opts o;
 	uint64_t rng;
+	const char *ca; /* http_ca_source(), picked once; NULL: none found */
+	const char *ca_from;
+	bool ca_dir;
 };
 
 /* One attempt's state, shared with the libcurl callbacks. */
@@ -237,6 +242,54 @@ uint32_t http_backoff_ms(unsigned attempt, double jitter)
 	return backoff(BACKOFF_BASE_MS, attempt, jitter);
 }
 
+/* --- CA certificates ------------------------------------------------------ */
+
+const char *http_ca_pick(const char *cert_file, const char *cert_dir, const char *root, char *buf,
+			 size_t n, bool *is_dir, const char **from)
+{
+	static const char *const bundles[] = {HTTP_CA_BUNDLES};
+	const char *pre = root ? root : "";
+	const char *got = NULL, *src = "system";
+	bool dir = false;
+	struct stat st;
+	if (cert_file && *cert_file) {
+		got = cert_file;
+		src = "SSL_CERT_FILE";
+	} else if (cert_dir && *cert_dir) {
+		got = cert_dir;
+		src = "SSL_CERT_DIR";
+		dir = true;
+	}
+	if (got) {
+		snprintf(buf, n, "%s", got);
+	} else {
+		for (size_t i = 0; i < sizeof bundles / sizeof bundles[0] && !got; i++) {
+			snprintf(buf, n, "%s%s", pre, bundles[i]);
+			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode))
+				got = buf;
+		}
+		if (!got) {
+			snprintf(buf, n, "%s%s", pre, HTTP_CA_DIR);
+			if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode)) {
+				got = buf;
+				dir = true;
+			}
+		}
+	}
+	if (is_dir)
+		*is_dir = got && dir;
+	if (from)
+		*from = got ? src : NULL;
+	return got ? buf : NULL;
+}
+
+const char *http_ca_source(bool *is_dir, const char **from)
+{
+	static char buf[PATH_MAX];
+	return http_ca_pick(getenv("SSL_CERT_FILE"), getenv("SSL_CERT_DIR"), NULL, buf, sizeof buf,
+			    is_dir, from);
+}
+
 /* --- the client -------------------------------------------------------- */
 
 struct http *http_new(const struct http_opts *o)
@@ -268,6 +321,7 @@ struct http *http_new(const struct http_opts *o)
 		h->o.max_retries = HTTP_DEFAULT_RETRIES;
 	if (!h->o.backoff_ms)
 		h->o.backoff_ms = BACKOFF_BASE_MS;
+	h->ca = http_ca_source(&h->ca_dir, &h->ca_from);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	h->rng = ((uint64_t)ts.tv_sec << 32 ^ (uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 16) | 1;
@@ -503,6 +557,17 @@ static bool transport_error(struct http *h, const struct attempt *a, CURLcode rc
 		snprintf(err, n, "the connection to '%.100s' failed: %.100s", place,
 			 os[0] ? os : detail);
 		return true;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+		/* not retried: the next attempt would meet the same certificate */
+		if (!h->ca)
+			snprintf(err, n, "cannot verify the server at '%.100s': no CA certificates found "
+				 "(set SSL_CERT_FILE or SSL_CERT_DIR)", place);
+		else
+			snprintf(err, n, "cannot verify the server at '%.100s' against %s (%s): %.100s",
+				 place, h->ca, h->ca_from, detail);
+		return false;
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
 	case CURLE_SSL_CONNECT_ERROR:
@@ -572,6 +637,11 @@ static void set_options(struct http *h, const struct http_req *rq, struct curl_s
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, a);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	/* libcurl's defaults, said out loud: verification is never off. */
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (h->ca)
+		curl_easy_setopt(c, h->ca_dir ? CURLOPT_CAPATH : CURLOPT_CAINFO, h->ca);
 }
 
 /* What one attempt came to. */

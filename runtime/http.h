@@ -96,6 +96,30 @@ int http_post(struct http *h, const struct http_req *rq, const struct http_sink 
 	      struct http_resp *resp);
 void http_resp_release(struct http_resp *resp);
 
+/*
+ * The CA certificates servers are verified against. mbedTLS, which the static
+ * agent's libcurl uses, has no default store, so the agent picks one, in
+ * order: $SSL_CERT_FILE, $SSL_CERT_DIR (each when set and not empty), the
+ * first of the usual system bundle files that exists (HTTP_CA_BUNDLES), and
+ * /etc/ssl/certs when it is a directory. Returns the path (NULL when none
+ * was found); *is_dir says whether it is a directory; *from (either may be
+ * NULL) names where it came from: "SSL_CERT_FILE", "SSL_CERT_DIR" or
+ * "system". The environment's choice is returned even if the path does not
+ * exist, so that a mistake there fails loudly rather than quietly falling
+ * back. Verification is never turned off.
+ */
+#define HTTP_CA_BUNDLES                                                                       \
+	"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",             \
+		"/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem",                          \
+		"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem"
+#define HTTP_CA_DIR "/etc/ssl/certs"
+const char *http_ca_source(bool *is_dir, const char **from);
+/* The same choice from given values: cert_file and cert_dir stand for the two
+ * variables (NULL or "": unset), root is prefixed to the system paths (NULL:
+ * none; tests point it at a scratch tree). The path is written into buf. */
+const char *http_ca_pick(const char *cert_file, const char *cert_dir, const char *root, char *buf,
+			 size_t n, bool *is_dir, const char **from);
+
 /* The policy, exposed for tests. */
 /* x_should_retry: the header's value, or NULL when absent. */
 bool http_retryable(long status, const char *x_should_retry);

@@ -22,6 +22,7 @@
 #include "args.h"
 #include "cache.h"
 #include "exec.h"
+#include "http.h"
 #include "invoke.h"
 #include "jbuf.h"
 #include "mcp.h"
@@ -478,11 +479,26 @@ static int cmd_doctor(const struct skc_table *t, int json)
 	json_object_set_new(doc, "interpreters", interps);
 	json_object_set_new(doc, "cache", json_string(cache_ok ? root : err));
 	json_object_set_new(doc, "cache_ok", json_boolean(cache_ok));
+	/* HTTPS needs CA certificates; the static agent has no built-in store. */
+	bool ca_dir;
+	const char *ca_from, *ca = http_ca_source(&ca_dir, &ca_from);
+	struct stat ca_st;
+	int ca_ok = ca && stat(ca, &ca_st) == 0 && (ca_dir ? S_ISDIR(ca_st.st_mode) : S_ISREG(ca_st.st_mode));
+	ok &= ca_ok;
+	json_object_set_new(doc, "ca", ca ? json_pack("{s:s,s:b,s:s}", "path", ca, "dir", ca_dir, "from", ca_from)
+				    : json_null());
+	json_object_set_new(doc, "ca_ok", json_boolean(ca_ok));
 	json_object_set_new(doc, "ok", json_boolean(ok));
 	if (json) {
 		cli_json_out(doc);
 	} else {
 		printf("%-4s cache       %s\n", cache_ok ? "ok" : "FAIL", cache_ok ? root : err);
+		if (ca)
+			printf("%-4s ca          %s (%s%s)%s\n", ca_ok ? "ok" : "FAIL", ca, ca_from,
+			       ca_dir ? ", directory" : "",
+			       ca_ok ? "" : ca_dir ? ": missing or not a directory" : ": missing or not a file");
+		else
+			printf("FAIL ca          none found: set SSL_CERT_FILE or SSL_CERT_DIR for HTTPS\n");
 		json_decref(doc);
 	}
 	return ok ? CLI_OK : CLI_TOOL_FAILED;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* --- the pure policy --------------------------------------------------- */
@@ -841,6 +842,116 @@ START_TEST(test_reuse)
 }
 END_TEST
 
+/* --- which CA certificates ------------------------------------------- */
+
+/* What exists under a scratch root, the two variables, and the choice. Paths
+ * in `make` ending in '/' are directories; `want` starting with '/' is taken
+ * as is (from the environment), else it is under the root. */
+static const struct {
+	const char *what;
+	const char *make[4];
+	const char *file, *dir;
+	const char *want; /* NULL: none */
+	bool want_dir;
+	const char *from;
+} ca_cases[] = {
+	{"nothing", {NULL}, NULL, NULL, NULL, false, NULL},
+	{"the Debian bundle", {"etc/ssl/certs/ca-certificates.crt", "etc/ssl/cert.pem"}, NULL, NULL,
+	 "etc/ssl/certs/ca-certificates.crt", false, "system"},
+	{"the Fedora bundle", {"etc/pki/tls/certs/ca-bundle.crt", "etc/ssl/cert.pem"}, NULL, NULL,
+	 "etc/pki/tls/certs/ca-bundle.crt", false, "system"},
+	{"the SUSE bundle", {"etc/ssl/ca-bundle.pem"}, NULL, NULL, "etc/ssl/ca-bundle.pem", false, "system"},
+	{"the OpenELEC bundle", {"etc/pki/tls/cacert.pem"}, NULL, NULL, "etc/pki/tls/cacert.pem", false, "system"},
+	{"the CentOS bundle", {"etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem"}, NULL, NULL,
+	 "etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", false, "system"},
+	{"the Alpine bundle", {"etc/ssl/cert.pem", "etc/ssl/certs/"}, NULL, NULL, "etc/ssl/cert.pem", false,
+	 "system"},
+	{"only the directory", {"etc/ssl/certs/"}, NULL, NULL, "etc/ssl/certs", true, "system"},
+	{"a directory where a bundle should be", {"etc/ssl/certs/ca-certificates.crt/"}, NULL, NULL,
+	 "etc/ssl/certs", true, "system"},
+	{"SSL_CERT_FILE first", {"etc/ssl/certs/ca-certificates.crt"}, "/my/ca.pem", "/my/certs",
+	 "/my/ca.pem", false, "SSL_CERT_FILE"},
+	{"SSL_CERT_DIR next", {"etc/ssl/certs/ca-certificates.crt"}, NULL, "/my/certs", "/my/certs", true,
+	 "SSL_CERT_DIR"},
+	{"SSL_CERT_FILE even when missing", {NULL}, "/no/such.pem", NULL, "/no/such.pem", false,
+	 "SSL_CERT_FILE"},
+	{"empty variables are unset", {"etc/ssl/cert.pem"}, "", "", "etc/ssl/cert.pem", false, "system"},
+};
+
+static void ca_make(const char *root, const char *rel)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", root, rel);
+	for (char *p = path + strlen(root) + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		ck_assert_msg(mkdir(path, 0700) == 0 || errno == EEXIST, "mkdir %s", path);
+		*p = '/';
+	}
+	if (path[strlen(path) - 1] != '/') {
+		FILE *f = fopen(path, "w");
+		ck_assert_msg(f != NULL, "cannot create %s", path);
+		fputs("-----BEGIN CERTIFICATE-----\n", f);
+		fclose(f);
+	}
+}
+
+START_TEST(test_ca_pick)
+{
+	char root[] = "/tmp/skillc-ca-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	for (int i = 0; i < 4 && ca_cases[_i].make[i]; i++)
+		ca_make(root, ca_cases[_i].make[i]);
+	char buf[1024], want[1024];
+	bool dir = !ca_cases[_i].want_dir;
+	const char *from = "unset";
+	const char *got = http_ca_pick(ca_cases[_i].file, ca_cases[_i].dir, root, buf, sizeof buf, &dir, &from);
+	if (!ca_cases[_i].want) {
+		ck_assert_msg(got == NULL, "%s: got %s", ca_cases[_i].what, got);
+		ck_assert_ptr_null(from);
+		ck_assert(!dir);
+	} else {
+		if (ca_cases[_i].want[0] == '/')
+			snprintf(want, sizeof want, "%s", ca_cases[_i].want);
+		else
+			snprintf(want, sizeof want, "%s/%s", root, ca_cases[_i].want);
+		ck_assert_msg(got && !strcmp(got, want), "%s: got %s, want %s", ca_cases[_i].what,
+			      got ? got : "(none)", want);
+		ck_assert_msg(dir == ca_cases[_i].want_dir, "%s: is_dir %d", ca_cases[_i].what, dir);
+		ck_assert_str_eq(from, ca_cases[_i].from);
+	}
+	char cmd[1100];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* http_ca_source reads the two variables (the tests run in fork mode). */
+START_TEST(test_ca_source_env)
+{
+	bool dir = true;
+	const char *from = NULL;
+	setenv("SSL_CERT_FILE", "/env/ca.pem", 1);
+	setenv("SSL_CERT_DIR", "/env/certs", 1);
+	ck_assert_str_eq(http_ca_source(&dir, &from), "/env/ca.pem");
+	ck_assert(!dir);
+	ck_assert_str_eq(from, "SSL_CERT_FILE");
+	unsetenv("SSL_CERT_FILE");
+	ck_assert_str_eq(http_ca_source(&dir, &from), "/env/certs");
+	ck_assert(dir);
+	ck_assert_str_eq(from, "SSL_CERT_DIR");
+	unsetenv("SSL_CERT_DIR");
+	/* whatever this machine has, it is the system's */
+	const char *got = http_ca_source(&dir, &from);
+	if (got)
+		ck_assert_str_eq(from, "system");
+	/* both out-parameters may be NULL */
+	const char *again = http_ca_source(NULL, NULL);
+	ck_assert((got == NULL) == (again == NULL));
+}
+END_TEST
+
 Suite *suite_http(void)
 {
 	/* the test server is on loopback: no proxy in between */
@@ -876,6 +987,10 @@ Suite *suite_http(void)
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_reuse);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("ca");
+	tcase_add_loop_test(tc, test_ca_pick, 0, sizeof ca_cases / sizeof ca_cases[0]);
+	tcase_add_test(tc, test_ca_source_env);
 	suite_add_tcase(s, tc);
 	return s;
 }
