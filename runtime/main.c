@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +29,7 @@
 #include "mcp.h"
 #include "serve.h"
 #include "skc_abi.h"
+#include "sandbox.h"
 #include "table.h"
 
 enum cli_exit {
@@ -50,7 +52,8 @@ static const char usage[] =
 	"  call TOOL [--arg NAME=VALUE]... [--json OBJECT] [--timeout SECONDS] [--max-output BYTES]\n"
 	"                                run a tool; its output goes to stdout\n"
 	"  version [--json]              build id, table ABI version, digest of the skills\n"
-	"  doctor [--json]               check interpreters and the extraction cache\n"
+	"  doctor [--json]               interpreters, cache, CA certificates, the sandbox,\n"
+	"                                and what each tool may do\n"
 	"  mcp [--scoped] [--jobs N] [--queue N] [--page-size N]\n"
 	"                                serve the tools, prompts and files to an MCP client\n"
 	"                                on stdin/stdout (see '%s mcp --help')\n"
@@ -61,7 +64,10 @@ static const char usage[] =
 	"\n"
 	"exit status of call: 0 success, 1 the tool failed, 2 bad usage or arguments,\n"
 	"3 unknown tool, 4 the tool timed out, 5 the tool could not be started;\n"
-	"70 the baked table is damaged. run and chat: see '%s run --help'.\n";
+	"70 the baked table is damaged. run and chat: see '%s run --help'.\n"
+	"\n"
+	"Tools run in a sandbox (Landlock, seccomp, rlimits, a pid namespace) limited\n"
+	"to what their manifests grant; SKILLC_SANDBOX=on|strict|off chooses how.\n";
 
 static const char mcp_usage[] =
 	"usage: %s mcp [--scoped] [--jobs N] [--queue N] [--page-size N]\n"
@@ -140,6 +146,116 @@ static void show_param(const struct skc_table *t, const struct skc_param *p)
 		printf("  %-20s %s\n", "", skc_str(t, p->description));
 }
 
+/* ---- permissions, for show and doctor ---- */
+
+static json_t *perm_strs(const struct skc_table *t, uint32_t first, uint32_t count)
+{
+	json_t *a = json_array();
+	for (uint32_t i = 0; i < count && first + i < t->perm_str_count; i++)
+		json_array_append_new(a, json_string(skc_str(t, t->perm_strs[first + i])));
+	return a;
+}
+
+static json_t *perm_limit(uint64_t v, uint64_t dflt)
+{
+	v = v ? v : dflt;
+	return v ? json_integer((json_int_t)v) : json_null();
+}
+
+/* What a tool may do: its grants, limits with the defaults applied, and
+ * its secrets' names (never their values). */
+static json_t *perm_json(const struct skc_table *t, const struct skc_tool *tool)
+{
+	static const char *const net[] = {"none", "hosts", "all"};
+	const struct skc_perms *g = &tool->perms;
+	json_t *o = json_object(), *secrets = json_array();
+	json_object_set_new(o, "read", perm_strs(t, g->read_first, g->read_count));
+	json_object_set_new(o, "write", perm_strs(t, g->write_first, g->write_count));
+	json_object_set_new(o, "network", json_string(g->network < 3 ? net[g->network] : "?"));
+	if (g->network == SKC_NET_HOSTS)
+		json_object_set_new(o, "hosts", perm_strs(t, g->host_first, g->host_count));
+	json_object_set_new(o, "limits",
+			    json_pack("{s:o,s:o,s:o,s:o}", "memory", perm_limit(g->memory, SB_DEFAULT_MEMORY),
+				      "file_size", perm_limit(g->file_size, SB_DEFAULT_FILE_SIZE),
+				      "processes", perm_limit(g->processes, SB_DEFAULT_PROCESSES),
+				      "cpu_s", perm_limit(g->cpu_s, SB_DEFAULT_CPU_S)));
+	for (uint32_t i = 0; i < g->secret_count && g->secret_first + i < t->secret_count; i++) {
+		const struct skc_secret *sec = &t->secrets[g->secret_first + i];
+		const char *name = skc_str(t, sec->name);
+		json_array_append_new(secrets, json_pack("{s:s,s:b,s:b}", "name", name, "required",
+							 sec->required, "set", getenv(name) != NULL));
+	}
+	json_object_set_new(o, "secrets", secrets);
+	return o;
+}
+
+static void perm_size(char *buf, size_t n, const char *what, json_t *v, const char *unit)
+{
+	size_t at = strlen(buf);
+	double x = json_is_integer(v) ? (double)json_integer_value(v) : 0;
+	const char *sep = at ? ", " : "";
+	if (!json_is_integer(v))
+		snprintf(buf + at, n - at, "%s%s unlimited", sep, what);
+	else if (unit)
+		snprintf(buf + at, n - at, "%s%s %g %s", sep, what, x, unit);
+	else if (x >= (1 << 30))
+		snprintf(buf + at, n - at, "%s%s %g GiB", sep, what, x / (1 << 30));
+	else if (x >= (1 << 20))
+		snprintf(buf + at, n - at, "%s%s %g MiB", sep, what, x / (1 << 20));
+	else
+		snprintf(buf + at, n - at, "%s%s %g KiB", sep, what, x / 1024);
+}
+
+static void perm_list(const char *in, const char *label, json_t *a, const char *plus)
+{
+	printf("%s%s: ", in, label);
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v)
+		printf("%s%s", i ? ", " : "", json_string_value(v));
+	printf("%s%s\n", json_array_size(a) ? ", plus " : "", plus);
+}
+
+/* The same, for people: `show` prints it under "permissions:". */
+static void perm_text(const struct skc_table *t, const struct skc_tool *tool, const char *in)
+{
+	json_t *o = perm_json(t, tool);
+	perm_list(in, "read", json_object_get(o, "read"),
+		  "the system's programs and libraries, the skill and its temporary directory");
+	perm_list(in, "write", json_object_get(o, "write"), "its temporary directory");
+	const char *net = json_string_value(json_object_get(o, "network"));
+	if (!strcmp(net, "hosts")) {
+		printf("%snetwork: on; allowed hosts, passed in SKILLC_ALLOWED_HOSTS: ", in);
+		size_t i;
+		json_t *v;
+		json_array_foreach(json_object_get(o, "hosts"), i, v)
+			printf("%s%s", i ? ", " : "", json_string_value(v));
+		printf("\n");
+	} else {
+		printf("%snetwork: %s\n", in, !strcmp(net, "all") ? "any host" : "none");
+	}
+	json_t *lim = json_object_get(o, "limits");
+	char buf[256] = "";
+	perm_size(buf, sizeof buf, "memory", json_object_get(lim, "memory"), NULL);
+	perm_size(buf, sizeof buf, "file size", json_object_get(lim, "file_size"), NULL);
+	perm_size(buf, sizeof buf, "processes", json_object_get(lim, "processes"), "");
+	perm_size(buf, sizeof buf, "cpu", json_object_get(lim, "cpu_s"), "s");
+	printf("%slimits: %s\n", in, buf);
+	json_t *sec = json_object_get(o, "secrets");
+	if (json_array_size(sec)) {
+		printf("%ssecrets:", in);
+		size_t i;
+		json_t *v;
+		json_array_foreach(sec, i, v)
+			printf("%s %s (%s, %s)", i ? "," : "",
+			       json_string_value(json_object_get(v, "name")),
+			       json_is_true(json_object_get(v, "required")) ? "required" : "optional",
+			       json_is_true(json_object_get(v, "set")) ? "set" : "unset");
+		printf("\n");
+	}
+	json_decref(o);
+}
+
 static json_t *show_tool_json(const struct skc_table *t, const struct skc_tool *tool)
 {
 	json_error_t je;
@@ -149,6 +265,7 @@ static json_t *show_tool_json(const struct skc_table *t, const struct skc_tool *
 	json_object_set_new(o, "description", json_string(skc_str(t, tool->description)));
 	json_object_set_new(o, "script", json_string(skc_str(t, tool->script)));
 	json_object_set_new(o, "inputSchema", json_loads(skc_str(t, tool->schema), 0, &je));
+	json_object_set_new(o, "permissions", perm_json(t, tool));
 	return o;
 }
 
@@ -219,6 +336,8 @@ static int cmd_show(const struct skc_table *t, const char *name, int json)
 	if (!tool->param_count)
 		printf("  (none)\n");
 	printf("\ninput schema:\n%s\n", skc_str(t, tool->schema));
+	printf("\npermissions:\n");
+	perm_text(t, tool, "  ");
 	return CLI_OK;
 }
 
@@ -437,6 +556,50 @@ static int doctor_find(const char *prog_name, char *out, size_t n)
 	return found;
 }
 
+/* What confines tools here, and what each tool may do. 0 when the mode is
+ * strict and a layer is missing (calls would be refused). */
+static int doctor_sandbox(const struct skc_table *t, json_t *doc, int json)
+{
+	static const char *const modes[] = {"on", "strict", "off"};
+	const struct sb_support *s = sb_support();
+	enum sb_mode mode = sb_mode();
+	bool via_userns = false, pidns = sb_pidns(&via_userns);
+	bool whole = s->landlock_abi && s->seccomp;
+	json_object_set_new(doc, "sandbox",
+			    json_pack("{s:s,s:i,s:b,s:b,s:b,s:b}", "mode", modes[mode], "landlock_abi",
+				      s->landlock_abi, "seccomp", s->seccomp, "pid_namespace", pidns,
+				      "user_namespace", via_userns, "root", s->root));
+	json_t *tools = json_array();
+	for (uint32_t i = 0; i < t->tool_count; i++)
+		json_array_append_new(tools, json_pack("{s:s,s:o}", "name",
+						       skc_str(t, t->tools[i].wire_name), "permissions",
+						       perm_json(t, &t->tools[i])));
+	json_object_set_new(doc, "tools", tools);
+	if (json)
+		return mode != SB_MODE_STRICT || whole;
+	const char *tag = mode == SB_MODE_OFF ? "WARN" : whole ? "ok" : mode == SB_MODE_STRICT ? "FAIL" : "WARN";
+	if (mode == SB_MODE_OFF) {
+		printf("%-4s sandbox     off (SKILLC_SANDBOX=off): tools run with the agent's rights\n", tag);
+	} else {
+		char ll[32];
+		snprintf(ll, sizeof ll, "Landlock ABI %d", s->landlock_abi);
+		printf("%-4s sandbox     %s, %s, %s%s (mode %s)\n", tag,
+		       s->landlock_abi ? ll : "no Landlock: files are not restricted",
+		       s->seccomp ? "seccomp network filter" : "no seccomp: network is not restricted",
+		       pidns ? "pid namespace" : "a subreaper (no pid namespace)",
+		       via_userns ? " in a user namespace" : "", modes[mode]);
+		if (s->root)
+			printf("WARN sandbox     running as root: tools keep root's file ownership (no "
+			       "capabilities) and a process limit does not bind root\n");
+	}
+	for (uint32_t i = 0; i < t->tool_count; i++) {
+		const struct skc_tool *tool = &t->tools[i];
+		printf("     tool        %s\n", skc_str(t, tool->wire_name));
+		perm_text(t, tool, "                 ");
+	}
+	return mode != SB_MODE_STRICT || whole;
+}
+
 static int cmd_doctor(const struct skc_table *t, int json)
 {
 	json_t *doc = json_object(), *interps = json_array();
@@ -488,6 +651,7 @@ static int cmd_doctor(const struct skc_table *t, int json)
 	json_object_set_new(doc, "ca", ca ? json_pack("{s:s,s:b,s:s}", "path", ca, "dir", ca_dir, "from", ca_from)
 				    : json_null());
 	json_object_set_new(doc, "ca_ok", json_boolean(ca_ok));
+	ok &= doctor_sandbox(t, doc, json);
 	json_object_set_new(doc, "ok", json_boolean(ok));
 	if (json) {
 		cli_json_out(doc);
@@ -852,6 +1016,9 @@ int main(int argc, char **argv)
 	}
 	/* A closed stdout must give an error, not kill us silently. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Tools run as the same user: keep them out of our memory and
+	 * /proc/<pid>/environ, where provider keys live. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (argc < 2) {
 		fprintf(stderr, usage, prog, prog, prog, prog);
 		return CLI_USAGE;
