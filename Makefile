@@ -1,6 +1,7 @@
 # skillc: bake a folder of agent skills into one executable.
 #
-#   make                          bake skills/ into build/agent
+#   make                          bake skills/ into build/agent, one static executable
+#   make STATIC=0                 the same agent linked dynamically against the system's libraries
 #   make SKILLS=dir AGENT=name    bake another folder into build/name
 #   make PROVIDER=anthropic MODEL=claude-sonnet-4-5 [BASE_URL=url]
 #                                 bake defaults for `agent run` and `agent chat`
@@ -21,12 +22,16 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
 SANITIZE ?=
+STATIC ?= 1
+MUSL_CC ?= musl-gcc
 
 override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-Wall -Wextra -Werror -MMD -MP
 ifneq ($(SANITIZE),)
 override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 override LDFLAGS += -fsanitize=address,undefined
+# ASan and UBSan cannot link statically.
+override STATIC := 0
 endif
 
 ifeq ($(V),1)
@@ -53,6 +58,36 @@ SKILLC := $(BUILD)/skillc
 GEN_LIBS := -lyaml -ltree-sitter -ljansson
 RT_LIBS := -ljansson -lcurl
 
+# The static agent (STATIC=1): the agents and the MCP fuzzer link a copy of
+# the runtime compiled by musl-gcc, with mbedTLS, libcurl and jansson built
+# by mk/static.sh from the Debian sources pinned in mk/static.lock, and
+# -static. The generator and the unit-test runner stay glibc builds.
+STATIC_DIR := $(BUILD)/static
+STATIC_OK := $(STATIC_DIR)/.stamp
+MUSL := $(BUILD)/musl
+MUSL_RT_LIB_OBJS := $(patsubst %.c,$(MUSL)/%.o,$(filter-out runtime/main.c,$(RT_SRCS)))
+MUSL_RT_LIB := $(MUSL)/libskillc-runtime.a
+# kinc: the kernel headers, which musl-gcc does not search by itself.
+MUSL_CFLAGS = $(CFLAGS) -I$(STATIC_DIR)/include -isystem $(STATIC_DIR)/kinc
+MUSL_LIBS := -L$(STATIC_DIR)/lib -ljansson -lcurl -lmbedtls -lmbedx509 -lmbedcrypto
+ifeq ($(STATIC),1)
+AGENT_CC := $(MUSL_CC)
+AGENT_LDFLAGS = -static $(LDFLAGS)
+AGENT_MAIN := $(MUSL)/runtime/main.o
+AGENT_RT_LIB := $(MUSL_RT_LIB)
+AGENT_LIBS := $(MUSL_LIBS)
+AGENT_STATIC_OK := $(STATIC_OK)
+agent_table = $(1)/musl/table.o
+else
+AGENT_CC := $(CC)
+AGENT_LDFLAGS = $(LDFLAGS)
+AGENT_MAIN := $(BUILD)/runtime/main.o
+AGENT_RT_LIB := $(RT_LIB)
+AGENT_LIBS := $(RT_LIBS)
+AGENT_STATIC_OK :=
+agent_table = $(1)/table.o
+endif
+
 AGENT_GEN := $(BUILD)/gen-$(AGENT)
 AGENT_BIN := $(BUILD)/$(AGENT)
 
@@ -65,7 +100,7 @@ MAKEFLAGS += --no-builtin-rules
 
 all: $(AGENT_BIN)
 
-deps: $(DEPS_OK)
+deps: $(DEPS_OK) $(AGENT_STATIC_OK)
 
 # The flags stamp: objects rebuild when the compiler or flags change.
 FLAGS_STAMP := $(BUILD)/.flags
@@ -76,6 +111,16 @@ $(FLAGS_STAMP): FORCE | $(BUILD)/.dir
 
 $(BUILD)/.dir:
 	@mkdir -p $(BUILD) && touch $@
+
+# The same for musl objects, and the link mode: switching STATIC relinks the
+# agents but recompiles nothing (each mode's objects stay in their place).
+MUSL_FLAGS_STAMP := $(BUILD)/.flags-musl
+MUSL_FLAGS_NOW := $(MUSL_CC) $(CFLAGS) $(LDFLAGS)
+$(MUSL_FLAGS_STAMP): FORCE | $(BUILD)/.dir
+	@if [ "$$(cat $@ 2>/dev/null)" != '$(MUSL_FLAGS_NOW)' ]; then echo '$(MUSL_FLAGS_NOW)' > $@; fi
+LINK_STAMP := $(BUILD)/.link
+$(LINK_STAMP): FORCE | $(BUILD)/.dir
+	@if [ "$$(cat $@ 2>/dev/null)" != 'STATIC=$(STATIC)' ]; then echo 'STATIC=$(STATIC)' > $@; fi
 
 $(DEPS_OK): mk/deps.sh mk/grammars.lock
 	$(say) DEPS "$(BUILD)"
@@ -96,6 +141,20 @@ $(BUILD)/runtime/%.o: runtime/%.c $(FLAGS_STAMP) | $(DEPS_OK)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(RT_LIB): $(RT_LIB_OBJS)
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Cached in $(STATIC_DIR): the script does nothing while its stamp matches.
+$(STATIC_OK): mk/static.sh mk/static.lock | $(DEPS_OK)
+	$(say) STATIC "$(STATIC_DIR)"
+	$(Q)bash mk/static.sh $(BUILD)
+
+$(MUSL)/runtime/%.o: runtime/%.c $(MUSL_FLAGS_STAMP) | $(STATIC_OK)
+	$(say) CC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(MUSL_CC) $(MUSL_CFLAGS) -c $< -o $@
+
+$(MUSL_RT_LIB): $(MUSL_RT_LIB_OBJS)
 	$(say) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $^
 
@@ -121,16 +180,32 @@ $(AGENT_GEN)/table.o: $(AGENT_GEN)/table.c $(FLAGS_STAMP)
 	$(say) CC $@
 	$(Q)$(CC) $(CFLAGS) -Iruntime -c $< -o $@
 
+$(AGENT_GEN)/musl/table.o: $(AGENT_GEN)/table.c $(MUSL_FLAGS_STAMP) | $(STATIC_OK)
+	$(say) CC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(MUSL_CC) $(MUSL_CFLAGS) -Iruntime -c $< -o $@
+
 # -MMD does not see .incbin: the blob is an explicit prerequisite.
 $(AGENT_GEN)/data.o: $(AGENT_GEN)/table.c
 	$(say) AS $@
 	$(Q)$(CC) -c -Wa,-I,$(AGENT_GEN) $(AGENT_GEN)/data.S -o $@
 
-$(AGENT_BIN): $(AGENT_GEN)/table.o $(AGENT_GEN)/data.o $(BUILD)/runtime/main.o $(RT_LIB)
+$(AGENT_BIN): $(call agent_table,$(AGENT_GEN)) $(AGENT_GEN)/data.o $(AGENT_MAIN) $(AGENT_RT_LIB) \
+	  $(LINK_STAMP) $(AGENT_STATIC_OK)
+	$(say) LD $@
+	$(Q)$(AGENT_CC) $(AGENT_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(AGENT_LIBS)
+
+# Both link modes of the same baked table, for the start-up benchmark.
+$(AGENT_BIN).static: $(AGENT_GEN)/musl/table.o $(AGENT_GEN)/data.o $(MUSL)/runtime/main.o \
+	  $(MUSL_RT_LIB) $(STATIC_OK)
+	$(say) LD $@
+	$(Q)$(MUSL_CC) -static $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MUSL_LIBS)
+$(AGENT_BIN).dynamic: $(AGENT_GEN)/table.o $(AGENT_GEN)/data.o $(BUILD)/runtime/main.o $(RT_LIB)
 	$(say) LD $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(RT_LIBS)
 
--include $(wildcard $(BUILD)/gen/*.d $(BUILD)/runtime/*.d $(BUILD)/tests/unit/*.d $(BUILD)/tests/fuzz/*.d)
+-include $(wildcard $(BUILD)/gen/*.d $(BUILD)/runtime/*.d $(BUILD)/tests/unit/*.d $(BUILD)/tests/fuzz/*.d \
+	$(MUSL)/runtime/*.d $(MUSL)/tests/fuzz/*.d)
 
 # --- tests ----------------------------------------------------------------
 
@@ -158,7 +233,7 @@ $(TEST_RUNNER): $(TEST_OBJS) $(GEN_LIB_OBJS) $(RT_LIB) $(GRAMMAR_OBJS)
 # End-to-end suites bake these agents first and find them by environment.
 E2E_AGENT := $(BUILD)/e2e
 ifneq ($(AGENT),e2e)
-$(E2E_AGENT): $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o FORCE
+$(E2E_AGENT): $(SKILLC) $(AGENT_RT_LIB) $(AGENT_MAIN) FORCE
 	@$(MAKE) --no-print-directory SKILLS=tests/e2e/skills AGENT=e2e $(E2E_AGENT)
 endif
 
@@ -169,9 +244,16 @@ $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c $(FLAGS_STAMP) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -Iruntime -c $< -o $@
 
-$(MCP_FUZZ): $(BUILD)/tests/fuzz/mcp_fuzz.o $(E2E_AGENT) $(RT_LIB)
+$(MUSL)/tests/fuzz/%.o: tests/fuzz/%.c $(MUSL_FLAGS_STAMP) | $(STATIC_OK)
+	$(say) CC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(MUSL_CC) $(MUSL_CFLAGS) -Iruntime -c $< -o $@
+
+MCP_FUZZ_O := $(if $(filter 1,$(STATIC)),$(MUSL),$(BUILD))/tests/fuzz/mcp_fuzz.o
+$(MCP_FUZZ): $(MCP_FUZZ_O) $(E2E_AGENT) $(AGENT_RT_LIB) $(LINK_STAMP)
 	$(say) LD $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/gen-e2e/table.o $(BUILD)/gen-e2e/data.o $(RT_LIB) $(RT_LIBS)
+	$(Q)$(AGENT_CC) $(AGENT_LDFLAGS) -o $@ $< $(call agent_table,$(BUILD)/gen-e2e) $(BUILD)/gen-e2e/data.o \
+	  $(AGENT_RT_LIB) $(AGENT_LIBS)
 
 # --- MCP SDK for tests/mcp (the `agent mcp` end-to-end tests) -------------
 # The official TypeScript SDK and its dependencies, pinned by integrity hash in
@@ -186,19 +268,23 @@ unit: $(MCP_SDK_DIR)/.installed
 # --- end of MCP SDK ----------------------------------------------------------
 
 unit: $(TEST_RUNNER) $(SKILLC) $(AGENT_BIN) $(E2E_AGENT) $(MCP_FUZZ)
-	$(Q)SKILLC=$(SKILLC) AGENT=$(AGENT_BIN) E2E_AGENT=$(E2E_AGENT) MCP_FUZZ=$(MCP_FUZZ) CC='$(CC)' SANITIZE='$(SANITIZE)' BUILD='$(BUILD)' \
+	$(Q)SKILLC=$(SKILLC) AGENT=$(AGENT_BIN) E2E_AGENT=$(E2E_AGENT) MCP_FUZZ=$(MCP_FUZZ) CC='$(CC)' SANITIZE='$(SANITIZE)' STATIC='$(STATIC)' BUILD='$(BUILD)' \
 	  TEST_ROOT=$(CURDIR) $(TEST_RUNNER)
 
 # Each header compiles on its own.
 HEADERS := $(wildcard gen/*.h runtime/*.h)
-check-headers: | $(DEPS_OK)
-	$(say) HDRS "$(words $(HEADERS)) headers"
+# With STATIC=1 the runtime's also compile on their own under musl.
+MUSL_HEADERS := $(if $(filter 1,$(STATIC)),$(wildcard runtime/*.h))
+check-headers: | $(DEPS_OK) $(AGENT_STATIC_OK)
+	$(say) HDRS "$(words $(HEADERS)) headers$(if $(MUSL_HEADERS), and $(words $(MUSL_HEADERS)) with musl)"
 	$(Q)for h in $(HEADERS); do \
 	  printf '#include "%s"\n' "$$h" | $(CC) $(CFLAGS) -I. -x c -fsyntax-only -MF /dev/null - || exit 1; done
+	$(Q)for h in $(MUSL_HEADERS); do \
+	  printf '#include "%s"\n' "$$h" | $(MUSL_CC) $(MUSL_CFLAGS) -I. -x c -fsyntax-only -MF /dev/null - || exit 1; done
 
 test: check-headers
 	$(Q)$(MAKE) --no-print-directory unit
-	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 CFLAGS='-O1 -g' \
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 STATIC=0 CFLAGS='-O1 -g' \
 	  DEPS_OK=$(DEPS_OK) GRAMMAR_DIR=$(GRAMMAR_DIR) MCP_SDK_DIR=$(MCP_SDK_DIR) unit
 
 $(BUILD)/bench-rss: bench/rss.c | $(BUILD)/.dir
@@ -222,7 +308,7 @@ bench: $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o $(BUILD)/bench-rss $(BUILD)/b
 	$(Q)$(BUILD)/bench-sse
 	$(Q)python3 bench/agent.py --build $(BUILD)
 
-install: $(SKILLC) $(RT_LIB)
+install: $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/skillc \
 	  $(DESTDIR)$(PREFIX)/share/skillc/templates
 	install -m 0755 $(SKILLC) $(DESTDIR)$(PREFIX)/bin/skillc
