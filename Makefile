@@ -299,14 +299,21 @@ $(BUILD)/bench-sse: bench/sse.c runtime/sse.c runtime/sse.h | $(BUILD)/.dir
 	$(say) CC $@
 	$(Q)$(CC) $(CFLAGS) -Iruntime -o $@ bench/sse.c runtime/sse.c
 
+$(BUILD)/bench-startup: bench/startup.c | $(BUILD)/.dir
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS) -o $@ $<
+
 # The MCP benchmark compares against the official SDK that `make test` installs;
-# the agent benchmark plays a 50-turn session on the mock provider.
-bench: $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o $(BUILD)/bench-rss $(BUILD)/bench-mcp \
-	  $(BUILD)/bench-sse $(AGENT_BIN) $(MCP_SDK_DIR)/.installed
+# the agent benchmark plays a 50-turn session on the mock provider; the
+# start-up benchmark runs the agent's two link modes of the same table.
+bench: $(SKILLC) $(AGENT_RT_LIB) $(AGENT_MAIN) $(BUILD)/bench-rss $(BUILD)/bench-mcp \
+	  $(BUILD)/bench-sse $(AGENT_BIN) $(MCP_SDK_DIR)/.installed \
+	  $(BUILD)/bench-startup $(AGENT_BIN).static $(AGENT_BIN).dynamic
 	$(Q)python3 bench/bake.py --build $(BUILD)
 	$(Q)python3 bench/mcp.py --build $(BUILD)
 	$(Q)$(BUILD)/bench-sse
 	$(Q)python3 bench/agent.py --build $(BUILD)
+	$(Q)$(BUILD)/bench-startup -n 200 $(AGENT_BIN).static $(AGENT_BIN).dynamic
 
 install: $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/skillc \
