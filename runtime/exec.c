@@ -291,27 +291,28 @@ __attribute__((noreturn)) static void child_run(const struct child_args *a, bool
 	close_but(3, a->report, a->status);
 	sigset_t none;
 	sigemptyset(&none);
-	/* The waiter, first of a pid namespace or a subreaper, forks the tool. */
+	/* The waiter, first of a pid namespace or a subreaper, starts the tool. */
 	if (!pidns && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		child_fail(a->report, errno);
-	pid_t tool = fork();
+	/* vfork: no copy of the waiter's memory, which the tool replaces at once. */
+	pid_t tool = vfork();
+	if (tool == 0) {
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execve(a->file, a->argv, a->envp);
+		child_fail(a->report, errno);
+	}
 	if (tool < 0)
 		child_fail(a->report, errno);
-	if (tool > 0) {
-		/* The group's SIGTERM at a timeout is for the tool; the waiter
-		 * outlives it to clean up (in a pid namespace it ignores it anyway). */
-		struct sigaction ign;
-		memset(&ign, 0, sizeof ign);
-		ign.sa_handler = SIG_IGN;
-		sigaction(SIGTERM, &ign, NULL);
-		sigaction(SIGINT, &ign, NULL);
-		sigaction(SIGHUP, &ign, NULL);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		child_init(a, tool, pidns);
-	}
+	/* The group's SIGTERM at a timeout is for the tool; the waiter outlives
+	 * it to clean up (in a pid namespace it ignores it anyway). */
+	struct sigaction ign;
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGTERM, &ign, NULL);
+	sigaction(SIGINT, &ign, NULL);
+	sigaction(SIGHUP, &ign, NULL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	execve(a->file, a->argv, a->envp);
-	child_fail(a->report, errno);
+	child_init(a, tool, pidns);
 }
 
 /*
