@@ -236,6 +236,12 @@ ifneq ($(AGENT),e2e)
 $(E2E_AGENT): $(SKILLC) $(AGENT_RT_LIB) $(AGENT_MAIN) FORCE
 	@$(MAKE) --no-print-directory SKILLS=tests/e2e/skills AGENT=e2e $(E2E_AGENT)
 endif
+# The sandbox suite's hostile tools.
+JAIL_AGENT := $(BUILD)/jail
+ifneq ($(AGENT),jail)
+$(JAIL_AGENT): $(SKILLC) $(AGENT_RT_LIB) $(AGENT_MAIN) FORCE
+	@$(MAKE) --no-print-directory SKILLS=tests/sandbox/skills AGENT=jail $(JAIL_AGENT)
+endif
 
 # The MCP fuzzer links the probe table baked for the end-to-end agent.
 MCP_FUZZ := $(BUILD)/mcp-fuzz
@@ -267,8 +273,8 @@ $(MCP_SDK_DIR)/.installed: tests/mcp/package.json tests/mcp/package-lock.json mk
 unit: $(MCP_SDK_DIR)/.installed
 # --- end of MCP SDK ----------------------------------------------------------
 
-unit: $(TEST_RUNNER) $(SKILLC) $(AGENT_BIN) $(E2E_AGENT) $(MCP_FUZZ)
-	$(Q)SKILLC=$(SKILLC) AGENT=$(AGENT_BIN) E2E_AGENT=$(E2E_AGENT) MCP_FUZZ=$(MCP_FUZZ) CC='$(CC)' SANITIZE='$(SANITIZE)' STATIC='$(STATIC)' BUILD='$(BUILD)' \
+unit: $(TEST_RUNNER) $(SKILLC) $(AGENT_BIN) $(E2E_AGENT) $(JAIL_AGENT) $(MCP_FUZZ)
+	$(Q)SKILLC=$(SKILLC) AGENT=$(AGENT_BIN) E2E_AGENT=$(E2E_AGENT) JAIL_AGENT=$(JAIL_AGENT) MCP_FUZZ=$(MCP_FUZZ) CC='$(CC)' SANITIZE='$(SANITIZE)' STATIC='$(STATIC)' BUILD='$(BUILD)' \
 	  TEST_ROOT=$(CURDIR) $(TEST_RUNNER)
 
 # Each header compiles on its own.
