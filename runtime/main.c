@@ -556,15 +556,14 @@ static int doctor_find(const char *prog_name, char *out, size_t n)
 	return found;
 }
 
-/* What confines tools here, and what each tool may do. 0 when the mode is
- * strict and a layer is missing (calls would be refused). */
-static int doctor_sandbox(const struct skc_table *t, json_t *doc, int json)
+/* What confines tools here, and what each tool may do, into doc. 0 when the
+ * mode is strict and a layer is missing (calls would be refused). */
+static int doctor_sandbox(const struct skc_table *t, json_t *doc)
 {
 	static const char *const modes[] = {"on", "strict", "off"};
 	const struct sb_support *s = sb_support();
 	enum sb_mode mode = sb_mode();
 	bool via_userns = false, pidns = sb_pidns(&via_userns);
-	bool whole = s->landlock_abi && s->seccomp;
 	json_object_set_new(doc, "sandbox",
 			    json_pack("{s:s,s:i,s:b,s:b,s:b,s:b}", "mode", modes[mode], "landlock_abi",
 				      s->landlock_abi, "seccomp", s->seccomp, "pid_namespace", pidns,
@@ -575,20 +574,31 @@ static int doctor_sandbox(const struct skc_table *t, json_t *doc, int json)
 						       skc_str(t, t->tools[i].wire_name), "permissions",
 						       perm_json(t, &t->tools[i])));
 	json_object_set_new(doc, "tools", tools);
-	if (json)
-		return mode != SB_MODE_STRICT || whole;
-	const char *tag = mode == SB_MODE_OFF ? "WARN" : whole ? "ok" : mode == SB_MODE_STRICT ? "FAIL" : "WARN";
-	if (mode == SB_MODE_OFF) {
-		printf("%-4s sandbox     off (SKILLC_SANDBOX=off): tools run with the agent's rights\n", tag);
+	return mode != SB_MODE_STRICT || (s->landlock_abi && s->seccomp);
+}
+
+/* The same for people, after the other checks. */
+static void doctor_sandbox_text(const struct skc_table *t, json_t *doc)
+{
+	json_t *sb = json_object_get(doc, "sandbox");
+	const char *mode = json_string_value(json_object_get(sb, "mode"));
+	int abi = (int)json_integer_value(json_object_get(sb, "landlock_abi"));
+	bool seccomp = json_is_true(json_object_get(sb, "seccomp"));
+	bool whole = abi && seccomp;
+	if (!strcmp(mode, "off")) {
+		printf("WARN sandbox     off (SKILLC_SANDBOX=off): tools run with the agent's rights\n");
 	} else {
 		char ll[32];
-		snprintf(ll, sizeof ll, "Landlock ABI %d", s->landlock_abi);
-		printf("%-4s sandbox     %s, %s, %s%s (mode %s)\n", tag,
-		       s->landlock_abi ? ll : "no Landlock: files are not restricted",
-		       s->seccomp ? "seccomp network filter" : "no seccomp: network is not restricted",
-		       pidns ? "pid namespace" : "a subreaper (no pid namespace)",
-		       via_userns ? " in a user namespace" : "", modes[mode]);
-		if (s->root)
+		snprintf(ll, sizeof ll, "Landlock ABI %d", abi);
+		printf("%-4s sandbox     %s, %s, %s%s (mode %s)\n",
+		       whole ? "ok" : !strcmp(mode, "strict") ? "FAIL" : "WARN",
+		       abi ? ll : "no Landlock: files are not restricted",
+		       seccomp ? "seccomp network filter" : "no seccomp: network is not restricted",
+		       json_is_true(json_object_get(sb, "pid_namespace")) ? "pid namespace"
+									 : "a subreaper (no pid namespace)",
+		       json_is_true(json_object_get(sb, "user_namespace")) ? " in a user namespace" : "",
+		       mode);
+		if (json_is_true(json_object_get(sb, "root")))
 			printf("WARN sandbox     running as root: tools keep root's file ownership (no "
 			       "capabilities) and a process limit does not bind root\n");
 	}
@@ -597,7 +607,6 @@ static int doctor_sandbox(const struct skc_table *t, json_t *doc, int json)
 		printf("     tool        %s\n", skc_str(t, tool->wire_name));
 		perm_text(t, tool, "                 ");
 	}
-	return mode != SB_MODE_STRICT || whole;
 }
 
 static int cmd_doctor(const struct skc_table *t, int json)
@@ -651,7 +660,7 @@ static int cmd_doctor(const struct skc_table *t, int json)
 	json_object_set_new(doc, "ca", ca ? json_pack("{s:s,s:b,s:s}", "path", ca, "dir", ca_dir, "from", ca_from)
 				    : json_null());
 	json_object_set_new(doc, "ca_ok", json_boolean(ca_ok));
-	ok &= doctor_sandbox(t, doc, json);
+	ok &= doctor_sandbox(t, doc);
 	json_object_set_new(doc, "ok", json_boolean(ok));
 	if (json) {
 		cli_json_out(doc);
@@ -663,6 +672,7 @@ static int cmd_doctor(const struct skc_table *t, int json)
 			       ca_ok ? "" : ca_dir ? ": missing or not a directory" : ": missing or not a file");
 		else
 			printf("FAIL ca          none found: set SSL_CERT_FILE or SSL_CERT_DIR for HTTPS\n");
+		doctor_sandbox_text(t, doc);
 		json_decref(doc);
 	}
 	return ok ? CLI_OK : CLI_TOOL_FAILED;
