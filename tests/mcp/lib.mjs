@@ -51,8 +51,12 @@ function die(msg) {
 	cleanup().finally(() => process.exit(1));
 }
 
-// A hang anywhere would otherwise be seen only as the runner's timeout.
-const WATCHDOG_S = Number(process.env.MCP_TEST_TIMEOUT || 45);
+// A hang anywhere would otherwise be seen only as the runner's timeout. Far
+// above a passing script's time on a busy machine (about a minute).
+const WATCHDOG_S = Number(process.env.MCP_TEST_TIMEOUT || 300);
+// The SDK gives up on a request after 60 s by default; 20 tool calls at once
+// on two busy cores come close. Only the watchdog bounds a hang.
+const REQUEST_TIMEOUT_MS = (WATCHDOG_S - 10) * 1000;
 setTimeout(() => die(`${current}: still running after ${WATCHDOG_S} s`), WATCHDOG_S * 1000).unref();
 process.on('unhandledRejection', (e) => die(`${current}: unhandled rejection: ${e?.stack ?? e}`));
 
@@ -145,22 +149,36 @@ export async function connect(agent, extra = [], opts = {}) {
 		stderr += b;
 		process.stderr.write(b);
 	});
+	// Everything the server wrote to stderr, up to its exit (a sanitizer
+	// report comes last), rather than what arrived within some delay.
+	const stderrEnd = new Promise((r) => transport.stderr.once('end', r));
 	const client = new Client({ name: 'skillc-tests', version: '1.0.0' },
 				  { capabilities: opts.capabilities ?? {} });
+	const request = client.request.bind(client);
+	client.request = (req, schema, o) => request(req, schema, { timeout: REQUEST_TIMEOUT_MS, ...o });
 	await client.connect(transport);
 	const close = client.close.bind(client);
 	client.close = async () => {
 		await close();
-		// Give the pipe a moment to deliver what the exiting server wrote.
-		await new Promise((r) => setTimeout(r, 50));
+		await stderrEnd;
 		assert.doesNotMatch(stderr, /AddressSanitizer|LeakSanitizer|runtime error:/,
 				    'the server reported a sanitizer error');
 	};
+	// The server's process, for a check that ends its stdin itself.
+	const child = transport._process;
+	client.serverProcess = () => child;
 	client.serverStderr = () => stderr;
 	client.sent = sent;
 	client.received = received;
 	clients.push(client);
 	return client;
+}
+
+// Resolves once cond() holds: waits for an event (polled), not for a guessed
+// delay. Only the watchdog bounds it.
+export async function until(cond) {
+	while (!cond())
+		await new Promise((r) => setTimeout(r, 10));
 }
 
 export async function disconnect(client) {
