@@ -67,8 +67,11 @@ STATIC_OK := $(STATIC_DIR)/.stamp
 MUSL := $(BUILD)/musl
 MUSL_RT_LIB_OBJS := $(patsubst %.c,$(MUSL)/%.o,$(filter-out runtime/main.c,$(RT_SRCS)))
 MUSL_RT_LIB := $(MUSL)/libskillc-runtime.a
-# kinc: the kernel headers, which musl-gcc does not search by itself.
-MUSL_CFLAGS = $(CFLAGS) -I$(STATIC_DIR)/include -isystem $(STATIC_DIR)/kinc
+# kinc: the kernel headers, which musl-gcc does not search by itself. musl's
+# memcpy is slow for the many tiny copies JSON work makes: on x86 GCC inlines
+# the small ones (the MCP server's throughput nearly doubles).
+MUSL_CFLAGS = $(CFLAGS) -I$(STATIC_DIR)/include -isystem $(STATIC_DIR)/kinc $(MUSL_ARCH_CFLAGS)
+MUSL_ARCH_CFLAGS := $(if $(filter x86_64 i386 i486 i586 i686,$(shell uname -m)),-minline-stringops-dynamically)
 MUSL_LIBS := -L$(STATIC_DIR)/lib -ljansson -lcurl -lmbedtls -lmbedx509 -lmbedcrypto
 ifeq ($(STATIC),1)
 AGENT_CC := $(MUSL_CC)
@@ -115,7 +118,7 @@ $(BUILD)/.dir:
 # The same for musl objects, and the link mode: switching STATIC relinks the
 # agents but recompiles nothing (each mode's objects stay in their place).
 MUSL_FLAGS_STAMP := $(BUILD)/.flags-musl
-MUSL_FLAGS_NOW := $(MUSL_CC) $(CFLAGS) $(LDFLAGS)
+MUSL_FLAGS_NOW := $(MUSL_CC) $(MUSL_CFLAGS) $(LDFLAGS)
 $(MUSL_FLAGS_STAMP): FORCE | $(BUILD)/.dir
 	@if [ "$$(cat $@ 2>/dev/null)" != '$(MUSL_FLAGS_NOW)' ]; then echo '$(MUSL_FLAGS_NOW)' > $@; fi
 LINK_STAMP := $(BUILD)/.link
