@@ -297,6 +297,8 @@ __attribute__((noreturn)) static void child_run(const struct child_args *a, bool
 	/* vfork: no copy of the waiter's memory, which the tool replaces at once. */
 	pid_t tool = vfork();
 	if (tool == 0) {
+		if ((e = sb_limits(a->sb)))
+			child_fail(a->report, e);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		execve(a->file, a->argv, a->envp);
 		child_fail(a->report, errno);

@@ -517,21 +517,27 @@ static int sb_limit(int res, uint64_t v)
 	return setrlimit(res, &rl) < 0 ? errno : 0;
 }
 
+int sb_limits(const struct sb_child *c)
+{
+	int e;
+	if (!c->set_limits)
+		return 0;
+	if ((e = sb_limit(RLIMIT_CORE, 0)))
+		return e;
+	if (c->memory && (e = sb_limit(RLIMIT_DATA, c->memory)))
+		return e;
+	if (c->file_size && (e = sb_limit(RLIMIT_FSIZE, c->file_size)))
+		return e;
+	if (c->processes && (e = sb_limit(RLIMIT_NPROC, c->processes)))
+		return e;
+	if (c->cpu_s && (e = sb_limit(RLIMIT_CPU, c->cpu_s)))
+		return e;
+	return 0;
+}
+
 int sb_enter(const struct sb_child *c)
 {
 	int e;
-	if (c->set_limits) {
-		if ((e = sb_limit(RLIMIT_CORE, 0)))
-			return e;
-		if (c->memory && (e = sb_limit(RLIMIT_DATA, c->memory)))
-			return e;
-		if (c->file_size && (e = sb_limit(RLIMIT_FSIZE, c->file_size)))
-			return e;
-		if (c->processes && (e = sb_limit(RLIMIT_NPROC, c->processes)))
-			return e;
-		if (c->cpu_s && (e = sb_limit(RLIMIT_CPU, c->cpu_s)))
-			return e;
-	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return errno;
 	if (c->drop_caps) {

@@ -108,11 +108,18 @@ int sb_prepare(const struct sb_policy *p, struct sb_child *c, char *err, size_t 
 void sb_child_release(struct sb_child *c);
 
 /*
- * In the child, after clone and before exec: limits, no_new_privs, no
- * capabilities, Landlock, the seccomp filter. System calls only. Returns 0,
- * or an errno value.
+ * In the child, after clone and before exec: no_new_privs, no capabilities,
+ * Landlock, the seccomp filter. System calls only. Returns 0, or an errno
+ * value.
  */
 int sb_enter(const struct sb_child *c);
+
+/*
+ * The rlimits, in the tool's own process just before exec, so the waiter
+ * above it (a copy of the agent, perhaps with a sanitizer's large mappings)
+ * is not held to them. System calls only; 0 or an errno value.
+ */
+int sb_limits(const struct sb_child *c);
 
 /* The system paths every tool may read (NULL-terminated), for reports. */
 extern const char *const sb_system_read[];
