@@ -161,6 +161,7 @@ struct child_args {
 	int report; /* exec's errno, or EOF once the tool runs */
 	int status; /* the tool's wait status, from the namespace's first process */
 	int go[2];  /* in a new user namespace: wait until the parent mapped our ids */
+	uint64_t ignored; /* signals ignored here, bit n-1 for signal n: reset for the tool */
 	const struct sb_child *sb;
 };
 
@@ -268,11 +269,12 @@ __attribute__((noreturn)) static void child_init(const struct child_args *a, pid
 __attribute__((noreturn)) static void child_run(const struct child_args *a, bool pidns)
 {
 	int e = 0;
+	/* exec resets caught signals itself; ignored ones it keeps. */
 	struct sigaction dfl;
 	memset(&dfl, 0, sizeof dfl);
 	dfl.sa_handler = SIG_DFL;
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
+	for (int sig = 1; sig < NSIG && sig <= 64; sig++)
+		if ((a->ignored >> (sig - 1) & 1) && sig != SIGKILL && sig != SIGSTOP)
 			sigaction(sig, &dfl, NULL); /* EINVAL for libc-reserved ones */
 	setpgid(0, 0);
 	if (a->go[0] >= 0) {
@@ -318,6 +320,32 @@ __attribute__((noreturn)) static void child_run(const struct child_args *a, bool
 }
 
 /*
+ * The signals this process ignores (SigIgn of /proc/self/status), for the
+ * child to reset: a system call each for those few rather than for all 64.
+ * Read once; all of them when it cannot be read.
+ */
+static uint64_t ignored_signals(void)
+{
+	static uint64_t mask;
+	static bool known;
+	if (known)
+		return mask;
+	mask = ~(uint64_t)0;
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	while (f && fgets(line, sizeof line, f)) {
+		if (!strncmp(line, "SigIgn:", 7)) {
+			mask = strtoull(line + 7, NULL, 16);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	known = true;
+	return mask;
+}
+
+/*
  * posix_spawn cannot make namespaces or run code before exec, so a confined
  * tool is cloned by hand: fork semantics (no shared memory), signals blocked
  * across the clone, and the child's errno sent back over a CLOEXEC pipe that
@@ -339,6 +367,7 @@ static int spawn_confined(struct rx_proc *p, const struct rx_spec *spec, const c
 		.file = file, .cwd = spec->cwd, .argv = (char *const *)spec->argv,
 		.envp = (char *const *)envp, .in = in, .out = out, .err = err,
 		.report = rep[1], .status = sta[1], .go = {-1, -1}, .sb = spec->sandbox,
+		.ignored = ignored_signals(),
 	};
 	if ((spec->sandbox->clone_flags & CLONE_NEWUSER) && make_pipe(a.go) < 0)
 		a.go[0] = a.go[1] = -1; /* the tool sees itself as the overflow user */

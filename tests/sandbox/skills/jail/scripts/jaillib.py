@@ -81,13 +81,13 @@ def kill_victim():
 
 
 def privileges():
-    """no_new_privs, and the effective and bounding capability sets."""
+    """no_new_privs, and the effective and permitted capability sets."""
     fields = {}
     with open("/proc/self/status") as f:
         for line in f:
             key, _, value = line.partition(":")
             fields[key] = value.strip()
-    return "%s %s %s" % (fields["NoNewPrivs"], fields["CapEff"], fields["CapBnd"])
+    return "%s %s %s" % (fields["NoNewPrivs"], fields["CapEff"], fields["CapPrm"])
 
 
 def io_uring():
