@@ -191,7 +191,22 @@ def main():
     print(f"  call {tool['name']}: {vm:.2f} ms via agent (sandboxed), {om:.2f} ms unconfined, "
           f"{dm:.2f} ms direct")
     fig("call overhead against python3 directly", over, "%", "<= 5 %", over <= 5)
-    fig("sandbox cost per call", vm - om, "ms", "<= 2 ms", vm - om <= 2)
+    print(f"  sandbox cost on that call: {vm - om:.2f} ms (a Python start-up's noise is larger)")
+    # The sandbox's own cost per call, where the tool's noise does not hide
+    # it: a Bash tool, sandboxed and not, in alternate runs.
+    sh = next(t for s in doc["skills"] for t in s["tools"]
+              if json.loads(run([agent, "show", t["name"], "--json"])[1])["script"].endswith(".sh"))
+    sh_info = json.loads(run([agent, "show", sh["name"], "--json"])[1])
+    sh_args = json.dumps({k: "hello" for k, v in sh_info["inputSchema"].get("properties", {}).items()
+                          if v.get("type") == "string"
+                          and k in sh_info["inputSchema"].get("required", [])})
+    s_on, s_off = [], []
+    for _ in range(max(60, a.runs * 12)):
+        s_on.append(run_rss([agent, "call", sh["name"], "--json", sh_args])[0])
+        s_off.append(run_rss([agent, "call", sh["name"], "--json", sh_args], env=env_off)[0])
+    son, soff = (statistics.median(x) * 1000 for x in (s_on, s_off))
+    print(f"  call {sh['name']}: {son:.2f} ms sandboxed, {soff:.2f} ms unconfined")
+    fig("sandbox cost per call", son - soff, "ms", "<= 2 ms", son - soff <= 2)
     missed = [f[0] for f in figures if not f[4]]
     print("all targets met" if not missed else f"missed: {', '.join(missed)}")
 

@@ -1,6 +1,7 @@
 /* posix_spawn_file_actions_addchdir_np and _addclosefrom_np are glibc's. */
 #define _GNU_SOURCE
 #include "exec.h"
+#include "rawsys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -29,7 +31,8 @@ enum {
 struct rx_proc {
 	pid_t pid;          /* 0: never started */
 	int in_fd, out_fd, err_fd, pid_fd; /* -1 when closed */
-	int status_fd;      /* the tool's wait status, when a namespace init runs it */
+	int status_fd;      /* the tool's wait status, when a waiter runs it */
+	char *stack;        /* the waiter's and the tool's stacks, when shared memory */
 	const char *in_data;
 	size_t in_len, in_off;
 	char *out;
@@ -153,17 +156,39 @@ static char *path_search(const char *name, const char *const *envp)
 	return NULL;
 }
 
-/* What the confined child needs; it reads, never writes, the parent's copy. */
+/*
+ * What the confined child needs. It reads, never writes, the parent's copy,
+ * and only until it closes `report`: then the parent goes on.
+ */
 struct child_args {
 	const char *file, *cwd;
 	char *const *argv, *const *envp;
 	int in, out, err;
 	int report; /* exec's errno, or EOF once the tool runs */
-	int status; /* the tool's wait status, from the namespace's first process */
+	int status; /* the tool's wait status, from the waiter */
 	int go[2];  /* in a new user namespace: wait until the parent mapped our ids */
+	bool pidns; /* the waiter is the first process of a new pid namespace */
 	uint64_t ignored; /* signals ignored here, bit n-1 for signal n: reset for the tool */
 	const struct sb_child *sb;
+	char *tool_stack; /* the tool's stack until exec, in shared memory; NULL: vfork */
+	size_t tool_stack_len;
 };
+
+/*
+ * Everything from here to spawn_confined runs in the child, which may share
+ * the agent's memory and the calling thread's TLS: raw system calls
+ * (rawsys.h) and plain computation only.
+ */
+
+static long sys1(long n, long a)
+{
+	return rs_sys(n, a, 0, 0, 0, 0);
+}
+
+static long sys3(long n, long a, long b, long c)
+{
+	return rs_sys(n, a, b, c, 0, 0);
+}
 
 /* Close every fd from lo up, but keep and keep2. */
 static void close_but(int lo, int keep, int keep2)
@@ -174,19 +199,25 @@ static void close_but(int lo, int keep, int keep2)
 		if (cuts[i][0] > cuts[i][1])
 			continue;
 #ifdef SYS_close_range
-		if (syscall(SYS_close_range, (unsigned)cuts[i][0], (unsigned)cuts[i][1], 0u) == 0)
+		if (sys3(SYS_close_range, cuts[i][0], cuts[i][1], 0) == 0)
 			continue;
 #endif
 		for (int fd = cuts[i][0]; fd <= cuts[i][1] && fd < 4096; fd++)
-			close(fd);
+			sys1(SYS_close, fd);
 	}
+}
+
+__attribute__((noreturn)) static void child_exit(int code)
+{
+	for (;;)
+		sys1(SYS_exit_group, code);
 }
 
 __attribute__((noreturn)) static void child_fail(int report, int e)
 {
-	while (write(report, &e, sizeof e) < 0 && errno == EINTR)
+	while (sys3(SYS_write, report, (long)&e, sizeof e) == -EINTR)
 		;
-	_exit(127);
+	child_exit(127);
 }
 
 /* Digits of n into buf (no stdio between clone and exec). */
@@ -209,114 +240,120 @@ static char *put_uint(char *p, unsigned long n)
  */
 static void kill_children(void)
 {
-	char path[64] = "/proc/self/task/", *p = path + strlen(path);
-	p = put_uint(p, (unsigned long)syscall(SYS_gettid));
+	char path[64] = "/proc/self/task/", *p = path + sizeof "/proc/self/task/" - 1;
+	p = put_uint(p, (unsigned long)sys1(SYS_gettid, 0));
 	memcpy(p, "/children", sizeof "/children");
 	for (int round = 0; round < 1000; round++) {
 		char buf[4096];
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+		long fd = sys3(SYS_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC);
+		long n = fd < 0 ? -1 : sys3(SYS_read, fd, (long)buf, sizeof buf - 1);
 		if (fd >= 0)
-			close(fd);
+			sys1(SYS_close, fd);
 		unsigned long pid = 0;
-		for (ssize_t i = 0; i < n; i++) {
+		for (long i = 0; i < n; i++) {
 			if (buf[i] >= '0' && buf[i] <= '9') {
 				pid = pid * 10 + (unsigned long)(buf[i] - '0');
 			} else if (pid) {
-				kill((pid_t)pid, SIGKILL);
+				sys3(SYS_kill, (long)pid, SIGKILL, 0);
 				pid = 0;
 			}
 		}
 		if (pid)
-			kill((pid_t)pid, SIGKILL);
+			sys3(SYS_kill, (long)pid, SIGKILL, 0);
 		int st;
-		if (waitpid(-1, &st, 0) < 0 && errno == ECHILD)
+		if (rs_sys(SYS_wait4, -1, (long)&st, __WALL, 0, 0) == -ECHILD)
 			return;
 	}
 }
 
-/*
- * The waiter: it starts the tool and waits for it, reaping orphans, then
- * sends the tool's wait status on and makes sure nothing of the tool's
- * outlives it. In a pid namespace it is the first process, so its exit is
- * enough: the kernel kills the rest. The tool is not the first itself,
- * since that one ignores every signal it has no handler for (a script's
- * `kill -TERM $$` would do nothing).
- */
-__attribute__((noreturn)) static void child_init(const struct child_args *a, pid_t tool,
-						 bool pidns)
+/* The tool's process, until exec. */
+static int tool_main(void *arg)
 {
-	close(a->report); /* the tool's copy tells the parent about exec */
-	close(0);
-	close(1);
-	close(2);
+	const struct child_args *a = arg;
+	int e = sb_limits(a->sb);
+	if (e)
+		child_fail(a->report, e);
+	/* exec resets caught signals itself; ignored ones it keeps. A zeroed
+	 * kernel sigaction is SIG_DFL, and a zeroed set is the empty mask. */
+	static const uint64_t zero[4];
+	for (int sig = 1; sig <= 64; sig++)
+		if ((a->ignored >> (sig - 1) & 1) && sig != SIGKILL && sig != SIGSTOP)
+			rs_sys(SYS_rt_sigaction, sig, (long)zero, 0, 8, 0); /* EINVAL: reserved */
+	rs_sys(SYS_rt_sigprocmask, SIG_SETMASK, (long)zero, 0, 8, 0);
+	long r = sys3(SYS_execve, (long)a->file, (long)a->argv, (long)a->envp);
+	child_fail(a->report, (int)-r);
+}
+
+/*
+ * The waiter: it confines itself, starts the tool and waits for it,
+ * reaping orphans, then sends the tool's wait status on and makes sure
+ * nothing of the tool's outlives it. In a pid namespace it is the first
+ * process, so its exit is enough: the kernel kills the rest. The tool is
+ * not the first itself, since that one ignores every signal it has no
+ * handler for (a script's `kill -TERM $$` would do nothing). The waiter
+ * keeps every signal blocked: none is for it, and SIGKILL still ends it.
+ */
+static int waiter_main(void *arg)
+{
+	const struct child_args *a = arg;
+	long r;
+	sys3(SYS_setpgid, 0, 0, 0);
+	if (a->go[0] >= 0) {
+		char b;
+		sys1(SYS_close, a->go[1]);
+		while (sys3(SYS_read, a->go[0], (long)&b, 1) == -EINTR)
+			;
+		sys1(SYS_close, a->go[0]);
+	}
+	if ((r = sys3(SYS_dup3, a->in, 0, 0)) < 0 || (r = sys3(SYS_dup3, a->out, 1, 0)) < 0 ||
+	    (r = sys3(SYS_dup3, a->err, 2, 0)) < 0)
+		child_fail(a->report, (int)-r);
+	if (a->cwd && (r = sys1(SYS_chdir, (long)a->cwd)) < 0)
+		child_fail(a->report, (int)-r);
+	int e = sb_enter(a->sb);
+	if (e)
+		child_fail(a->report, e);
+	close_but(3, a->report, a->status);
+	if (!a->pidns && (r = rs_sys(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) < 0)
+		child_fail(a->report, (int)-r);
+	/* What the waiter needs once the parent has gone on. */
+	int report = a->report, status = a->status;
+	bool pidns = a->pidns;
+	long tool;
+	if (a->tool_stack) {
+		/* Shares memory until exec, as vfork, on a stack of its own. */
+		struct rs_clone_args ca = {
+			.flags = CLONE_VM | CLONE_VFORK, .exit_signal = SIGCHLD,
+			.stack = (uintptr_t)a->tool_stack, .stack_size = a->tool_stack_len,
+		};
+		tool = rs_clone3(&ca, sizeof ca, tool_main, (void *)a);
+	} else {
+		/* A copy of the agent: vfork copies nothing more. */
+		tool = vfork();
+		if (tool == 0)
+			tool_main((void *)a);
+		if (tool < 0)
+			tool = -errno;
+	}
+	if (tool < 0)
+		child_fail(report, (int)-tool);
+	sys1(SYS_close, report); /* the tool runs: the parent goes on */
+	sys1(SYS_close, 0);
+	sys1(SYS_close, 1);
+	sys1(SYS_close, 2);
 	for (;;) {
 		int st;
-		pid_t w = waitpid(-1, &st, 0);
+		long w = rs_sys(SYS_wait4, -1, (long)&st, __WALL, 0, 0);
 		if (w == tool) {
 			if (!pidns)
 				kill_children();
-			while (write(a->status, &st, sizeof st) < 0 && errno == EINTR)
+			while (sys3(SYS_write, status, (long)&st, sizeof st) == -EINTR)
 				;
-			_exit(0);
+			child_exit(0);
 		}
-		if (w < 0 && errno != EINTR)
-			_exit(127);
+		if (w < 0 && w != -EINTR)
+			child_exit(127);
 	}
-}
-
-/* Between clone and exec: system calls only (the agent may have threads). */
-__attribute__((noreturn)) static void child_run(const struct child_args *a, bool pidns)
-{
-	int e = 0;
-	/* exec resets caught signals itself; ignored ones it keeps. */
-	struct sigaction dfl;
-	memset(&dfl, 0, sizeof dfl);
-	dfl.sa_handler = SIG_DFL;
-	for (int sig = 1; sig < NSIG && sig <= 64; sig++)
-		if ((a->ignored >> (sig - 1) & 1) && sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL); /* EINVAL for libc-reserved ones */
-	setpgid(0, 0);
-	if (a->go[0] >= 0) {
-		char b;
-		close(a->go[1]);
-		while (read(a->go[0], &b, 1) < 0 && errno == EINTR)
-			;
-		close(a->go[0]);
-	}
-	if (dup2(a->in, 0) < 0 || dup2(a->out, 1) < 0 || dup2(a->err, 2) < 0)
-		child_fail(a->report, errno);
-	if (a->cwd && chdir(a->cwd) < 0)
-		child_fail(a->report, errno);
-	if ((e = sb_enter(a->sb)))
-		child_fail(a->report, e);
-	close_but(3, a->report, a->status);
-	sigset_t none;
-	sigemptyset(&none);
-	/* The waiter, first of a pid namespace or a subreaper, starts the tool. */
-	if (!pidns && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-		child_fail(a->report, errno);
-	/* vfork: no copy of the waiter's memory, which the tool replaces at once. */
-	pid_t tool = vfork();
-	if (tool == 0) {
-		if ((e = sb_limits(a->sb)))
-			child_fail(a->report, e);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		execve(a->file, a->argv, a->envp);
-		child_fail(a->report, errno);
-	}
-	if (tool < 0)
-		child_fail(a->report, errno);
-	/* The group's SIGTERM at a timeout is for the tool; the waiter outlives
-	 * it to clean up (in a pid namespace it ignores it anyway). */
-	struct sigaction ign;
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGTERM, &ign, NULL);
-	sigaction(SIGINT, &ign, NULL);
-	sigaction(SIGHUP, &ign, NULL);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	child_init(a, tool, pidns);
 }
 
 /*
@@ -346,10 +383,34 @@ static uint64_t ignored_signals(void)
 }
 
 /*
+ * Whether the waiter may share the agent's memory (clone3 with CLONE_VM):
+ * a copy of the agent costs its page tables, and on a virtual machine a
+ * fault for each page either side touches after. Off once clone3 is
+ * refused (old kernels, some container filters, valgrind), and under ASan,
+ * whose interceptors and stack bookkeeping expect threads it started.
+ */
+#if defined(RS_CLONE3) && !defined(__SANITIZE_ADDRESS__)
+static bool vm_ok = true;
+#else
+static bool vm_ok = false;
+#endif
+
+enum { STACK_LEN = 64 * 1024, GUARD_LEN = 4096, TOOL_STACK_LEN = 16 * 1024 };
+
+static void free_stack(struct rx_proc *p)
+{
+	if (p->stack) {
+		munmap(p->stack, STACK_LEN);
+		p->stack = NULL;
+	}
+}
+
+/*
  * posix_spawn cannot make namespaces or run code before exec, so a confined
- * tool is cloned by hand: fork semantics (no shared memory), signals blocked
- * across the clone, and the child's errno sent back over a CLOEXEC pipe that
- * a successful exec closes.
+ * tool is cloned by hand: signals blocked across the clone, and the child's
+ * errno sent back over a CLOEXEC pipe that a successful exec closes. The
+ * waiter shares the agent's memory where it can, on a stack of its own
+ * ([guard][tool's stack][waiter's stack]); otherwise it is a copy.
  */
 static int spawn_confined(struct rx_proc *p, const struct rx_spec *spec, const char *file,
 			  const char *const *envp, int in, int out, int err)
@@ -371,17 +432,48 @@ static int spawn_confined(struct rx_proc *p, const struct rx_spec *spec, const c
 	};
 	if ((spec->sandbox->clone_flags & CLONE_NEWUSER) && make_pipe(a.go) < 0)
 		a.go[0] = a.go[1] = -1; /* the tool sees itself as the overflow user */
+	char *stack = NULL;
+	if (vm_ok) {
+		stack = mmap(NULL, STACK_LEN, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+		if (stack == MAP_FAILED)
+			stack = NULL;
+		else
+			mprotect(stack, GUARD_LEN, PROT_NONE);
+	}
 	sigset_t all, old;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
 	unsigned long flags = spec->sandbox->clone_flags;
 	long pid;
-	int ce;
+	int ce = 0;
 	for (;;) {
-		pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
-		if (pid == 0)
-			child_run(&a, (flags & CLONE_NEWPID) != 0);
-		ce = errno;
+		a.pidns = (flags & CLONE_NEWPID) != 0;
+		if (stack) {
+			a.tool_stack = stack + GUARD_LEN;
+			a.tool_stack_len = TOOL_STACK_LEN;
+			struct rs_clone_args ca = {
+				.flags = flags | CLONE_VM | RS_CLONE_CLEAR_SIGHAND,
+				.exit_signal = SIGCHLD,
+				.stack = (uintptr_t)(stack + GUARD_LEN + TOOL_STACK_LEN),
+				.stack_size = STACK_LEN - GUARD_LEN - TOOL_STACK_LEN,
+			};
+			pid = rs_clone3(&ca, sizeof ca, waiter_main, &a);
+			ce = pid < 0 ? (int)-pid : 0;
+			if (ce == ENOSYS || ce == EINVAL || ce == E2BIG) {
+				/* No clone3 or not these flags: a copy, from now on. */
+				vm_ok = false;
+				munmap(stack, STACK_LEN);
+				stack = NULL;
+				a.tool_stack = NULL;
+				continue;
+			}
+		} else {
+			pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+			if (pid == 0)
+				child_exit(waiter_main(&a));
+			ce = errno;
+		}
 		/* Namespaces this system will not give: one step down, and remember. */
 		if (pid < 0 && flags && (ce == EPERM || ce == EINVAL || ce == ENOSPC || ce == EUSERS)) {
 			flags = sb_clone_refused(flags);
@@ -404,11 +496,14 @@ static int spawn_confined(struct rx_proc *p, const struct rx_spec *spec, const c
 	close_fd(&rep[1]);
 	close_fd(&sta[1]);
 	if (pid < 0) {
+		if (stack)
+			munmap(stack, STACK_LEN);
 		close_fd(&rep[0]);
 		close_fd(&sta[0]);
 		return ce;
 	}
 	p->pid = (pid_t)pid;
+	p->stack = stack;
 	int code = 0;
 	ssize_t n;
 	while ((n = read(rep[0], &code, sizeof code)) < 0 && errno == EINTR)
@@ -541,6 +636,7 @@ int rx_start(const struct rx_spec *spec, struct rx_proc **out)
 				;
 			p->reaped = true;
 		}
+		free_stack(p);
 		p->finished = true;
 		p->end_us = now_us();
 		return 0;
@@ -731,6 +827,7 @@ static void reap(struct rx_proc *p, bool block)
 		close_fd(&p->status_fd);
 	}
 reaped:
+	free_stack(p); /* the waiter is gone: nothing runs on it */
 	p->end_us = now_us();
 	p->drain_until_us = p->end_us + RX_DRAIN_GRACE_MS * 1000u;
 	close_fd(&p->in_fd);

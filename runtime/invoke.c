@@ -99,7 +99,9 @@ static void inv_call_free(struct inv_call *c)
 	if (!c)
 		return;
 	if (c->tmp_dir) {
-		nftw(c->tmp_dir, inv_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		/* Mostly left empty: one rmdir, and a walk only when it is not. */
+		if (rmdir(c->tmp_dir) < 0 && errno != ENOENT)
+			nftw(c->tmp_dir, inv_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 		free(c->tmp_dir);
 	}
 	for (size_t i = 0; i < c->n_secrets; i++)

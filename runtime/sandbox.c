@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "sandbox.h"
+#include "rawsys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -202,12 +203,18 @@ enum sb_mode sb_mode(void)
 
 /* ---- policy ---- */
 
-const char *const sb_system_read[] = {
+/* What every tool may read: directories, then single files (which take
+ * file rights only, known here so no call is spent finding out). */
+static const char *const sb_system_dirs[] = {
 	"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/sys",
-	"/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
-	"/etc/timezone", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/hosts",
-	"/etc/host.conf", "/etc/resolv.conf", "/etc/gai.conf", "/etc/services", "/etc/protocols",
-	"/etc/ssl", "/etc/ca-certificates", "/etc/pki", "/etc/alternatives", "/etc/os-release",
+	"/etc/ld.so.conf.d", "/etc/ssl", "/etc/ca-certificates", "/etc/pki", "/etc/alternatives",
+	NULL,
+};
+
+static const char *const sb_system_files[] = {
+	"/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/timezone", "/etc/passwd",
+	"/etc/group", "/etc/nsswitch.conf", "/etc/hosts", "/etc/host.conf", "/etc/resolv.conf",
+	"/etc/gai.conf", "/etc/services", "/etc/protocols", "/etc/os-release",
 	"/etc/debian_version", "/etc/mime.types", "/etc/locale.alias", "/etc/mtab",
 	NULL,
 };
@@ -216,6 +223,14 @@ const char *const sb_system_read[] = {
 static const char *const sb_devices[] = {
 	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", NULL,
 };
+
+static bool sb_listed(const char *const *list, const char *path)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, path))
+			return true;
+	return false;
+}
 
 static char *sb_strdup(const char *s, size_t n)
 {
@@ -238,8 +253,8 @@ static bool sb_beneath(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
 }
 
-/* Add s unless a path already there covers it: every rule costs system
- * calls for each tool started. */
+/* Add s unless a path already there covers it, and drop those s covers:
+ * every rule costs system calls for each tool started. */
 static void sb_push(char ***v, size_t *n, size_t *cap, char *s)
 {
 	for (size_t i = 0; i < *n; i++) {
@@ -248,6 +263,14 @@ static void sb_push(char ***v, size_t *n, size_t *cap, char *s)
 			return;
 		}
 	}
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++) {
+		if (sb_beneath((*v)[i], s))
+			free((*v)[i]);
+		else
+			(*v)[k++] = (*v)[i];
+	}
+	*n = k;
 	if (*n == *cap) {
 		size_t c = *cap ? *cap * 2 : 32;
 		char **nv = realloc(*v, c * sizeof *nv);
@@ -313,7 +336,9 @@ void sb_policy_init(struct sb_policy *p, const struct skc_table *t, const struct
 {
 	memset(p, 0, sizeof *p);
 	const struct skc_perms *g = &tool->perms;
-	for (const char *const *s = sb_system_read; *s; s++)
+	for (const char *const *s = sb_system_dirs; *s; s++)
+		sb_push(&p->read, &p->n_read, &p->cap_read, sb_strdup(*s, strlen(*s)));
+	for (const char *const *s = sb_system_files; *s; s++)
 		sb_push(&p->read, &p->n_read, &p->cap_read, sb_strdup(*s, strlen(*s)));
 	sb_path_dirs(p);
 	if (skill_dir)
@@ -352,26 +377,81 @@ void sb_policy_release(struct sb_policy *p)
 
 /* ---- prepare ---- */
 
-/* Add one path; a path that does not exist grants nothing and is skipped.
- * Directories are opened as such, so no fstat is needed to tell them apart. */
-static int sb_add_path(int rs, const char *path, uint64_t rights, uint64_t handled)
+/*
+ * The fds a ruleset's paths were opened with, held to the end and closed a
+ * run at a time: a close_range for each run of consecutive fds (all of
+ * them ours) rather than a close each. Past the bitmap, closed at once.
+ */
+struct sb_fds {
+	uint64_t bits[16];
+	bool any;
+};
+
+static void sb_fds_close(struct sb_fds *f)
 {
-	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOTDIR) {
-		fd = open(path, O_PATH | O_CLOEXEC);
-		rights &= SB_FILE_RIGHTS;
+	for (long fd = 0; f->any && fd < 1024; fd++) {
+		if (!(f->bits[fd / 64] >> (fd % 64) & 1))
+			continue;
+		long end = fd;
+		while (end + 1 < 1024 && (f->bits[(end + 1) / 64] >> ((end + 1) % 64) & 1))
+			end++;
+		long r = -ENOSYS;
+#ifdef SYS_close_range
+		r = rs_sys(SYS_close_range, fd, end, 0, 0, 0);
+#endif
+		for (long i = fd; i <= end; i++)
+			if (r < 0)
+				rs_sys(SYS_close, i, 0, 0, 0, 0);
+		fd = end;
+	}
+	memset(f, 0, sizeof *f);
+}
+
+static void sb_fds_add(struct sb_fds *f, long fd)
+{
+	if (fd >= 1024) {
+		rs_sys(SYS_close, fd, 0, 0, 0, 0);
+		return;
+	}
+	f->bits[fd / 64] |= 1ull << (fd % 64);
+	f->any = true;
+}
+
+/*
+ * Add one path; a path that does not exist grants nothing and is skipped.
+ * A file takes file rights only: for a path not known to be one, the
+ * kernel's EINVAL to more says so, which costs less than asking first. The
+ * raw openat skips libc's extra fcntl for O_CLOEXEC.
+ */
+static int sb_add_path(int rs, struct sb_fds *fds, const char *path, bool file,
+		       uint64_t rights, uint64_t handled)
+{
+	long fd = rs_sys(SYS_openat, AT_FDCWD, (long)path, O_PATH | O_CLOEXEC, 0, 0);
+	if ((fd == -EMFILE || fd == -ENFILE) && fds->any) {
+		sb_fds_close(fds); /* a low fd limit: free ours, then once more */
+		fd = rs_sys(SYS_openat, AT_FDCWD, (long)path, O_PATH | O_CLOEXEC, 0, 0);
 	}
 	if (fd < 0)
 		return 0;
-	struct sb_ll_path_beneath pb = {.allowed_access = rights & handled, .parent_fd = fd};
-	int rc = 0;
-	if (pb.allowed_access &&
-	    syscall(SYS_landlock_add_rule, rs, SB_LL_RULE_PATH_BENEATH, &pb, 0) < 0)
-		rc = -1;
-	int e = errno;
-	close(fd);
-	errno = e;
-	return rc;
+	struct sb_ll_path_beneath pb = {
+		.allowed_access = rights & handled & (file ? SB_FILE_RIGHTS : ~0ull),
+		.parent_fd = (int)fd,
+	};
+	long r = 0;
+	if (pb.allowed_access)
+		r = rs_sys(SYS_landlock_add_rule, rs, SB_LL_RULE_PATH_BENEATH, (long)&pb, 0, 0);
+	if (r == -EINVAL && (pb.allowed_access & ~SB_FILE_RIGHTS)) {
+		pb.allowed_access &= SB_FILE_RIGHTS;
+		r = pb.allowed_access
+		    ? rs_sys(SYS_landlock_add_rule, rs, SB_LL_RULE_PATH_BENEATH, (long)&pb, 0, 0)
+		    : 0;
+	}
+	sb_fds_add(fds, fd); /* after the rule: past the bitmap it is closed */
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return 0;
 }
 
 static int sb_ruleset(const struct sb_policy *p, int abi, char *err, size_t errn)
@@ -395,21 +475,25 @@ static int sb_ruleset(const struct sb_policy *p, int abi, char *err, size_t errn
 		snprintf(err, errn, "cannot make a Landlock ruleset: %s", strerror(errno));
 		return -1;
 	}
-	for (size_t i = 0; i < p->n_read; i++) {
-		if (sb_add_path(rs, p->read[i], SB_READ_RIGHTS, fs) < 0) {
-			snprintf(err, errn, "cannot grant reading '%s': %s", p->read[i],
-				 strerror(errno));
-			close(rs);
-			return -1;
-		}
+	struct sb_fds fds;
+	memset(&fds, 0, sizeof fds);
+	const char *bad = NULL, *what = NULL;
+	for (size_t i = 0; i < p->n_read && !bad; i++) {
+		bool file = sb_listed(sb_system_files, p->read[i]);
+		if (sb_add_path(rs, &fds, p->read[i], file, SB_READ_RIGHTS, fs) < 0)
+			bad = p->read[i], what = "reading";
 	}
-	for (size_t i = 0; i < p->n_write; i++) {
-		if (sb_add_path(rs, p->write[i], fs, fs) < 0) {
-			snprintf(err, errn, "cannot grant writing '%s': %s", p->write[i],
-				 strerror(errno));
-			close(rs);
-			return -1;
-		}
+	for (size_t i = 0; i < p->n_write && !bad; i++) {
+		bool file = sb_listed(sb_devices, p->write[i]);
+		if (sb_add_path(rs, &fds, p->write[i], file, fs, fs) < 0)
+			bad = p->write[i], what = "writing";
+	}
+	int e = errno;
+	sb_fds_close(&fds);
+	if (bad) {
+		snprintf(err, errn, "cannot grant %s '%s': %s", what, bad, strerror(e));
+		close(rs);
+		return -1;
 	}
 	/* A CLOEXEC fd outside 0..2, so the child's dup2s cannot clobber it. */
 	if (rs <= 2) {
@@ -517,9 +601,7 @@ static int sb_filter(void)
 	};
 	struct sock_fprog fp = {.len = (unsigned short)(sizeof prog / sizeof prog[0]),
 				.filter = prog};
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp, 0, 0) < 0)
-		return errno;
-	return 0;
+	return (int)-rs_sys(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, (long)&fp, 0, 0);
 #else
 	return 0;
 #endif
@@ -530,7 +612,7 @@ static int sb_limit(int res, uint64_t v)
 	struct rlimit rl = {.rlim_cur = (rlim_t)v, .rlim_max = (rlim_t)v};
 	if (res == RLIMIT_CPU)
 		rl.rlim_max = (rlim_t)v + 1; /* SIGXCPU first, then SIGKILL */
-	return setrlimit(res, &rl) < 0 ? errno : 0;
+	return (int)-rs_sys(SYS_prlimit64, 0, res, (long)&rl, 0, 0);
 }
 
 int sb_limits(const struct sb_child *c)
@@ -553,20 +635,21 @@ int sb_limits(const struct sb_child *c)
 
 int sb_enter(const struct sb_child *c)
 {
-	int e;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return errno;
+	long r;
+	if ((r = rs_sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) < 0)
+		return (int)-r;
 	if (c->drop_caps) {
 		/* Root's exec grants no capability (and that is locked); an
 		 * ordinary uid has none after exec anyway, also in a user
 		 * namespace of its own. */
-		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-		if (prctl(PR_SET_SECUREBITS, SB_SECBITS, 0, 0, 0) < 0)
-			return errno;
+		rs_sys(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+		if ((r = rs_sys(SYS_prctl, PR_SET_SECUREBITS, SB_SECBITS, 0, 0, 0)) < 0)
+			return (int)-r;
 	}
-	if (c->ruleset_fd >= 0 && syscall(SYS_landlock_restrict_self, c->ruleset_fd, 0) < 0)
-		return errno;
-	if (c->no_net && (e = sb_filter()))
-		return e;
+	if (c->ruleset_fd >= 0 &&
+	    (r = rs_sys(SYS_landlock_restrict_self, c->ruleset_fd, 0, 0, 0, 0)) < 0)
+		return (int)-r;
+	if (c->no_net)
+		return sb_filter();
 	return 0;
 }

@@ -17,7 +17,7 @@
  *     core dumps; no_new_privs; no capabilities, even for root.
  *
  * The parent prepares everything (sb_prepare) so the child, between clone
- * and exec, makes system calls only (sb_enter).
+ * and exec, makes raw system calls only (sb_enter, sb_limits).
  */
 #ifndef SB_SANDBOX_H
 #define SB_SANDBOX_H
@@ -109,19 +109,18 @@ void sb_child_release(struct sb_child *c);
 
 /*
  * In the child, after clone and before exec: no_new_privs, no capabilities,
- * Landlock, the seccomp filter. System calls only. Returns 0, or an errno
- * value.
+ * Landlock, the seccomp filter. Raw system calls only (rawsys.h): the child
+ * may share the agent's memory, so it touches neither errno nor any other
+ * libc state. Returns 0, or an errno value.
  */
 int sb_enter(const struct sb_child *c);
 
 /*
  * The rlimits, in the tool's own process just before exec, so the waiter
- * above it (a copy of the agent, perhaps with a sanitizer's large mappings)
- * is not held to them. System calls only; 0 or an errno value.
+ * above it (which may share the agent's memory, a sanitizer's large
+ * mappings included) is not held to them. Raw system calls only; 0 or an
+ * errno value.
  */
 int sb_limits(const struct sb_child *c);
-
-/* The system paths every tool may read (NULL-terminated), for reports. */
-extern const char *const sb_system_read[];
 
 #endif

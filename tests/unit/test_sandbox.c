@@ -121,6 +121,8 @@ static const struct probe {
 	{"probe", "pid", "ok 2", 0},
 	{"probe", "privileges", "ok 1 0000000000000000 0000000000000000", 0},
 	{"probe", "io_uring", "ok errno 13", 0},
+	/* clone3 is the tool's to use (EINVAL for no arguments): see test_without_clone3 */
+	{"probe", "clone3", "ok errno 22", 0},
 	{"probe", "environ", "ok 0", 1},
 	{"granted", "read_granted", "ok readable-data", 1},
 	{"granted", "write_granted", "ok *", 1},
@@ -314,6 +316,47 @@ START_TEST(test_daemons_die)
 	tu_run(&r, "pkill -f '^skillc-jail-daemon-%s'", open_tag);
 	tu_run_release(&r);
 	ck_assert_int_eq(left, 1);
+}
+END_TEST
+
+/*
+ * Where clone3 is refused (container filters, old kernels, valgrind) the
+ * waiter is a copy of the agent rather than sharing its memory: the same
+ * confinement, checked through the test runner's --without-clone3.
+ */
+START_TEST(test_without_clone3)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	ck_assert(n > 0);
+	self[n] = '\0';
+	static const char *const what[][2] = {
+		{"read_private", "denied PermissionError"},
+		{"tcp", "denied PermissionError"},
+		{"pid", "ok 2"},
+		{"privileges", "ok 1 0000000000000000 0000000000000000"},
+	};
+	struct tu_run r;
+	for (size_t i = 0; i < sizeof what / sizeof what[0]; i++) {
+		if (!strcmp(what[i][0], "read_private") && landlock_abi() < 1)
+			continue;
+		tu_run(&r, "%s --without-clone3 %s call jail__probe --arg what=%s", self, agent(),
+		       what[i][0]);
+		ck_assert_msg(r.status == 0, "%s: status %d: %s", what[i][0], r.status, r.err);
+		check_line(first_line(&r), what[i][1], what[i][0]);
+		tu_run_release(&r);
+	}
+	/* the probe's clone3 is refused too: the filter is really in place */
+	tu_run(&r, "%s --without-clone3 %s call jail__probe --arg what=clone3", self, agent());
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	check_line(first_line(&r), "ok errno 38", "clone3");
+	tu_run_release(&r);
+	char tag[32];
+	snprintf(tag, sizeof tag, "%d-copy", (int)getpid());
+	tu_run(&r, "%s --without-clone3 %s call jail__daemon --arg tag=%s", self, agent(), tag);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_release(&r);
+	ck_assert_msg(count_daemons(tag) == 0, "a daemon survived the copied waiter");
 }
 END_TEST
 
@@ -545,9 +588,11 @@ START_TEST(test_policy_paths)
 	setenv("HOME", "/home/u/", 1);
 	struct sb_policy p;
 	sb_policy_init(&p, &t, &tool, "/cache/skill", "/tmp/call");
-	/* PATH entries, and the prefix of a bin, sbin or shims directory, never "/" */
-	ck_assert(has(p.read, p.n_read, "/opt/tool/bin") && has(p.read, p.n_read, "/opt/tool"));
+	/* PATH entries, and the prefix of a bin, sbin or shims directory, never
+	 * "/"; the prefix takes the place of the entry it covers */
+	ck_assert(has(p.read, p.n_read, "/opt/tool") && !has(p.read, p.n_read, "/opt/tool/bin"));
 	ck_assert(has(p.read, p.n_read, "/home/u/.pyenv"));
+	ck_assert(!has(p.read, p.n_read, "/home/u/.pyenv/shims"));
 	/* what /usr already covers costs no rule of its own */
 	ck_assert(!has(p.read, p.n_read, "/usr/local/sbin") && !has(p.read, p.n_read, "/usr/local"));
 	ck_assert(!has(p.read, p.n_read, "/") && !has(p.read, p.n_read, "relative"));
@@ -585,6 +630,7 @@ Suite *suite_sandbox(void)
 	tcase_add_test(tc, test_files_after);
 	tcase_add_test(tc, test_hosts);
 	tcase_add_test(tc, test_daemons_die);
+	tcase_add_test(tc, test_without_clone3);
 	tcase_add_test(tc, test_memory_limit);
 	tcase_add_test(tc, test_file_size_limit);
 	tcase_add_test(tc, test_cpu_limit);

@@ -102,8 +102,17 @@ def io_uring():
     return "errno %d" % ctypes.get_errno()
 
 
+def clone3():
+    """clone3(NULL, 0): EINVAL from the kernel, ENOSYS where a filter refuses it."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall(435, None, 0)
+    return "errno %d" % ctypes.get_errno()
+
+
 PROBES = {
     "privileges": privileges,
+    "clone3": clone3,
     "io_uring": io_uring,
     "read_private": lambda: read(home("private", "secret.txt")),
     "read_granted": lambda: read(home("readable", "data.txt")),
