@@ -14,7 +14,7 @@
 
 #if defined(__x86_64__)
 /* rdi args, rsi size, rdx fn, rcx arg; r8 and r9 survive the syscall. */
-__asm__(".text\n"
+__asm__(".pushsection .text\n"
 	".globl rs_clone3\n"
 	".type rs_clone3,@function\n"
 	"rs_clone3:\n"
@@ -32,10 +32,11 @@ __asm__(".text\n"
 	"	syscall\n"
 	"	hlt\n"
 	"1:	ret\n"
-	".size rs_clone3, .-rs_clone3\n");
+	".size rs_clone3, .-rs_clone3\n"
+	".popsection\n");
 #elif defined(__aarch64__)
 /* x0 args, x1 size, x2 fn, x3 arg; only x0 changes across svc. */
-__asm__(".text\n"
+__asm__(".pushsection .text\n"
 	".globl rs_clone3\n"
 	".type rs_clone3,%function\n"
 	"rs_clone3:\n"
@@ -49,7 +50,8 @@ __asm__(".text\n"
 	"	svc #0\n"
 	"	brk #0\n"
 	"1:	ret\n"
-	".size rs_clone3, .-rs_clone3\n");
+	".size rs_clone3, .-rs_clone3\n"
+	".popsection\n");
 #else
 long rs_clone3(struct rs_clone_args *args, size_t size, int (*fn)(void *), void *arg)
 {
