@@ -441,13 +441,23 @@ static size_t call_req(char *buf, size_t cap, const struct call *c, long id)
  * drain. Returns calls/s over the window: the replies that came within it
  * over its length, so the drain, with fewer in flight, does not count. The
  * drained replies are still checked; *done counts every reply. */
+/*
+ * Calls a second: every call started in the window over the time until the
+ * last of them finished. Counting only those finished inside the window
+ * would read zero when calls are slow against it (a loaded machine).
+ */
+static double rate(long got, double secs, double elapsed)
+{
+	return secs > 0 && elapsed > 0 ? (double)got / elapsed : 0;
+}
+
 static double pipelined(struct peer *p, const struct call *c, int inflight, double secs,
 			long *next_id, long *done)
 {
 	static char owed[OWED_SLOTS];
 	size_t cap = 4096 + (size_t)inflight * 1024, len = 0;
 	char *out = xrealloc(NULL, cap);
-	long first = *next_id, sent = 0, got = 0, in_window = 0;
+	long first = *next_id, sent = 0, got = 0;
 	memset(owed, 0, sizeof owed);
 	for (int i = 0; i < inflight; i++) {
 		len += call_req(out + len, cap - len, c, *next_id);
@@ -484,7 +494,6 @@ static double pipelined(struct peer *p, const struct call *c, int inflight, doub
 				bad_reply(p, "reply without the expected text", s, n);
 			got++;
 			if (sending) {
-				in_window++;
 				if (len + 2048 > cap)
 					out = xrealloc(out, cap *= 2);
 				len += call_req(out + len, cap - len, c, *next_id);
@@ -498,7 +507,7 @@ static double pipelined(struct peer *p, const struct call *c, int inflight, doub
 	}
 	free(out);
 	*done += got;
-	return secs > 0 ? (double)in_window / secs : 0;
+	return rate(got, secs, now_s() - t0);
 }
 
 /* ---- 3: the interpreter spawned directly ---- */
@@ -547,8 +556,8 @@ static double direct_run(const struct direct *d, int par, double secs, long *don
 	struct kid kids[MAX_INFLIGHT];
 	struct pollfd pf[MAX_INFLIGHT];
 	int running = 0;
-	long got = 0, in_window = 0;
-	double end = now_s() + secs;
+	long got = 0;
+	double start = now_s(), end = start + secs;
 	for (int i = 0; i < par; i++)
 		kid_start(&kids[running++], d);
 	while (running > 0) {
@@ -581,7 +590,6 @@ static double direct_run(const struct direct *d, int par, double secs, long *don
 			if (!has(k->out, k->len, d->expect))
 				die("direct: output without '%s': %.*s", d->expect, (int)k->len, k->out);
 			got++;
-			in_window += more;
 			if (more)
 				kid_start(k, d);
 			else
@@ -589,7 +597,7 @@ static double direct_run(const struct direct *d, int par, double secs, long *don
 		}
 	}
 	*done += got;
-	return secs > 0 ? (double)in_window / secs : 0;
+	return rate(got, secs, now_s() - start);
 }
 
 /* The environment the agent gives a tool (runtime/exec.c rx_env_clean),

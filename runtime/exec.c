@@ -387,7 +387,10 @@ static uint64_t ignored_signals(void)
  * a copy of the agent costs its page tables, and on a virtual machine a
  * fault for each page either side touches after. Off once clone3 is
  * refused (old kernels, some container filters, valgrind), and under ASan,
- * whose interceptors and stack bookkeeping expect threads it started.
+ * whose interceptors and stack bookkeeping expect threads it started. The
+ * waiter keeps the calling thread's TLS pointer and reads nothing through
+ * it but a stack protector's canary, where one is compiled in: tools are
+ * started from the main thread, which outlives them.
  */
 #if defined(RS_CLONE3) && !defined(__SANITIZE_ADDRESS__)
 static bool vm_ok = true;
