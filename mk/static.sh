@@ -199,8 +199,10 @@ build_mimalloc() {
 	# as upstream's CMake builds it for a static override, with its release
 	# flags: NDEBUG (no assertions or statistics), and no builtin malloc,
 	# which GCC could otherwise turn a malloc-and-memset inside calloc into
-	# a call to calloc.
-	step mimalloc "$CC" $cflags -DNDEBUG -DMI_MALLOC_OVERRIDE -fno-builtin-malloc \
+	# a call to calloc. MI_SKIP_COLLECT_ON_EXIT: no freeing of everything
+	# at exit, which the kernel does anyway (1-2 ms of an `agent mcp` run
+	# with 1,000 tools).
+	step mimalloc "$CC" $cflags -DNDEBUG -DMI_MALLOC_OVERRIDE -DMI_SKIP_COLLECT_ON_EXIT -fno-builtin-malloc \
 		-ftls-model=initial-exec -fvisibility=hidden -Iinclude -Isrc \
 		-c "$here/mimalloc.c" -o "$prefix/lib/mimalloc.o"
 }
