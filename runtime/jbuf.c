@@ -10,7 +10,9 @@
 
 #include "text.h"
 
-void jb_put(struct jbuf *b, const char *s, size_t n)
+/* Room for n more bytes: after consumed space is reused, the capacity
+ * doubles until they fit. */
+void jb_reserve(struct jbuf *b, size_t n)
 {
 	if (b->failed)
 		return;
@@ -33,6 +35,13 @@ void jb_put(struct jbuf *b, const char *s, size_t n)
 			b->cap = cap;
 		}
 	}
+}
+
+void jb_put(struct jbuf *b, const char *s, size_t n)
+{
+	jb_reserve(b, n);
+	if (b->failed)
+		return;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';

@@ -17,6 +17,8 @@ struct jbuf {
 	bool failed;           /* out of memory: output was dropped */
 };
 
+/* Room for n more bytes, so a long reply of known size grows once. */
+void jb_reserve(struct jbuf *b, size_t n);
 void jb_put(struct jbuf *b, const char *s, size_t n);
 void jb_str(struct jbuf *b, const char *s);
 /* A JSON string literal of n bytes; bytes that are not UTF-8 become U+FFFD. */

@@ -411,7 +411,18 @@ static void m_tools_list(struct mcp *m, const struct mcp_req *r)
 		return;
 	end = start + page < total ? start + page : total;
 
-	/* Spliced from precomputed text: no JSON is built per request. */
+	/* Spliced from precomputed text: no JSON is built per request. Its size
+	 * is known, so the buffer grows once: with mimalloc each doubling of a
+	 * large block is a copy into fresh memory, a page fault per page (musl
+	 * and glibc move those with mremap), +3 ms for 1,000 tools. */
+	size_t need = 256, j = 0;
+	for (size_t i = 0; i < BI_COUNT && j < end; i++)
+		if (builtin_listed(m, &bi_defs[i]) && j++ >= start)
+			need += strlen(m->bi_entries[i]) + 1;
+	for (uint32_t i = 0; i < t->tool_count && j < end; i++)
+		if (tool_visible(m, &t->tools[i]) && j++ >= start)
+			need += t->tools[i].mcp_json.len + 1;
+	jb_reserve(&m->out, need);
 	jb_str(&m->out, "{\"jsonrpc\":\"2.0\",\"id\":");
 	put_id(m, r->id);
 	jb_str(&m->out, ",\"result\":{\"tools\":[");

@@ -117,6 +117,28 @@ START_TEST(test_consume_and_take)
 }
 END_TEST
 
+/* A reservation grows the buffer once; what fits after it moves nothing. */
+START_TEST(test_reserve)
+{
+	struct jbuf b = {0};
+	jb_str(&b, "head,");
+	jb_consume(&b, 5);
+	jb_reserve(&b, 100000);
+	ck_assert_uint_ge(b.cap, 100001);
+	ck_assert_uint_eq(b.head, 0);
+	ck_assert_uint_eq(b.len, 0);
+	char *p = b.p;
+	size_t cap = b.cap;
+	for (int i = 0; i < 10000; i++)
+		jb_str(&b, "0123456789");
+	ck_assert_ptr_eq(b.p, p);
+	ck_assert_uint_eq(b.cap, cap);
+	ck_assert_uint_eq(b.len, 100000);
+	ck_assert_mem_eq(b.p + 99990, "0123456789", 11);
+	jb_release(&b);
+}
+END_TEST
+
 Suite *suite_jbuf(void)
 {
 	Suite *s = suite_create("jbuf");
@@ -125,6 +147,7 @@ Suite *suite_jbuf(void)
 	tcase_add_test(tc, test_random_trees);
 	tcase_add_test(tc, test_text_not_utf8);
 	tcase_add_test(tc, test_consume_and_take);
+	tcase_add_test(tc, test_reserve);
 	suite_add_tcase(s, tc);
 	return s;
 }

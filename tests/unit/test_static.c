@@ -5,6 +5,7 @@
  * There `list --json`, `mcp` (initialize and tools/list) and `run` against
  * the mock provider over loopback, plain and through a TLS front with a CA
  * made at test time (openssl), must work; HTTPS must fail without that CA.
+ * The agents use mimalloc's allocator, and nothing of musl's is linked.
  *
  * With STATIC=0 (and in the ASan pass, which cannot be static) every test
  * passes after saying it was skipped. Where chroot is not permitted (not
@@ -88,6 +89,64 @@ START_TEST(test_not_dynamic)
 	ck_assert_msg(strstr(r.out, "not a dynamic executable") || strstr(r.err, "not a dynamic executable"),
 		      "ldd %s: %s%s", agent(), r.out, r.err);
 	tu_run_release(&r);
+}
+END_TEST
+
+/* ---- the allocator: mimalloc's, and none of musl's ---- */
+
+/* The address `nm` gives a defined (T) symbol, or NULL. */
+static char *sym_addr(const char *nm, const char *name, char *buf, size_t size)
+{
+	char pat[80];
+	snprintf(pat, sizeof pat, " T %s\n", name);
+	const char *p = strstr(nm, pat), *line = p;
+	if (!p)
+		return NULL;
+	while (line > nm && line[-1] != '\n')
+		line--;
+	if ((size_t)(p - line) >= size)
+		return NULL;
+	memcpy(buf, line, (size_t)(p - line));
+	buf[p - line] = '\0';
+	return buf;
+}
+
+START_TEST(test_allocator)
+{
+	if (!want_static()) {
+		fprintf(stderr, "static: skipped: STATIC=%s links the system's allocator\n",
+			tu_env("STATIC", "(unset)"));
+		return;
+	}
+	const char *bins[] = {agent(), tu_env("MCP_FUZZ", "build/mcp-fuzz")};
+	for (size_t i = 0; i < sizeof bins / sizeof bins[0]; i++) {
+		struct tu_run r;
+		tu_run(&r, "nm '%s'", bins[i]);
+		ck_assert_msg(r.status == 0, "nm %s: %s", bins[i], r.err);
+		/* the C allocator's entry points are mimalloc's own functions... */
+		static const char *same[][2] = {{"malloc", "mi_malloc"}, {"free", "mi_free"},
+			{"calloc", "mi_calloc"}, {"realloc", "mi_realloc"},
+			{"malloc_usable_size", "mi_usable_size"}};
+		for (size_t j = 0; j < sizeof same / sizeof same[0]; j++) {
+			char a[40], b[40];
+			ck_assert_msg(sym_addr(r.out, same[j][1], b, sizeof b), "%s: no %s", bins[i], same[j][1]);
+			ck_assert_msg(sym_addr(r.out, same[j][0], a, sizeof a) && !strcmp(a, b),
+				      "%s: %s is not mimalloc's %s", bins[i], same[j][0], same[j][1]);
+		}
+		/* ...or wrappers of them (mimalloc's, mk/mimalloc.c's), which musl's allocator would define too */
+		static const char *defined[] = {"aligned_alloc", "posix_memalign", "memalign",
+			"__libc_malloc", "__libc_calloc", "__libc_free"};
+		for (size_t j = 0; j < sizeof defined / sizeof defined[0]; j++) {
+			char a[40];
+			ck_assert_msg(sym_addr(r.out, defined[j], a, sizeof a), "%s: no %s", bins[i], defined[j]);
+		}
+		/* and nothing of musl's: mallocng's state and entry, lite_malloc's bump allocator */
+		static const char *musl[] = {" __malloc_context\n", " __libc_malloc_impl\n", " __simple_malloc\n"};
+		for (size_t j = 0; j < sizeof musl / sizeof musl[0]; j++)
+			ck_assert_msg(!strstr(r.out, musl[j]), "%s: musl's allocator is linked (%.*s)", bins[i],
+				      (int)strlen(musl[j]) - 2, musl[j] + 1);
+		tu_run_release(&r);
+	}
 }
 END_TEST
 
@@ -506,6 +565,7 @@ Suite *suite_static(void)
 	Suite *s = suite_create("static");
 	TCase *tc = tcase_create("elf");
 	tcase_add_test(tc, test_not_dynamic);
+	tcase_add_test(tc, test_allocator);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("chroot");
 	tcase_add_checked_fixture(tc, setup, teardown);
