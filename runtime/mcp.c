@@ -89,6 +89,7 @@ struct mcp {
 	int log_level; /* handshake style: from logging/setLevel */
 	struct bi_state bi;    /* skill activation (--scoped), which files are text */
 	char *bi_entries[BI_COUNT]; /* the builtins' tools/list entries */
+	size_t list_bytes;    /* every tools/list entry, commas included: a page's bound */
 	json_t **out_schemas; /* per tool, parsed on first use */
 	struct mcp_list queued, running;
 	char build[17];
@@ -411,18 +412,12 @@ static void m_tools_list(struct mcp *m, const struct mcp_req *r)
 		return;
 	end = start + page < total ? start + page : total;
 
-	/* Spliced from precomputed text: no JSON is built per request. Its size
-	 * is known, so the buffer grows once: with mimalloc each doubling of a
-	 * large block is a copy into fresh memory, a page fault per page (musl
-	 * and glibc move those with mremap), +3 ms for 1,000 tools. */
-	size_t need = 256, j = 0;
-	for (size_t i = 0; i < BI_COUNT && j < end; i++)
-		if (builtin_listed(m, &bi_defs[i]) && j++ >= start)
-			need += strlen(m->bi_entries[i]) + 1;
-	for (uint32_t i = 0; i < t->tool_count && j < end; i++)
-		if (tool_visible(m, &t->tools[i]) && j++ >= start)
-			need += t->tools[i].mcp_json.len + 1;
-	jb_reserve(&m->out, need);
+	/* Spliced from precomputed text: no JSON is built per request. The
+	 * buffer grows once, to the whole list's size: with mimalloc each
+	 * doubling of a large block is a copy into fresh memory, a page fault
+	 * per page (musl and glibc move those with mremap), +3 ms for 1,000
+	 * tools. The buffer keeps that room for the next list. */
+	jb_reserve(&m->out, m->list_bytes + 256);
 	jb_str(&m->out, "{\"jsonrpc\":\"2.0\",\"id\":");
 	put_id(m, r->id);
 	jb_str(&m->out, ",\"result\":{\"tools\":[");
@@ -1165,8 +1160,12 @@ struct mcp *mcp_new(const struct skc_table *t, const struct mcp_opts *o)
 		m->o.progress_ms = MCP_PROGRESS_MS;
 	m->log_level = LOG_OFF;
 	bool bi_ok = bi_state_init(&m->bi, t, m->o.scoped) == 0;
-	for (size_t i = 0; i < BI_COUNT; i++)
+	for (size_t i = 0; i < BI_COUNT; i++) {
 		bi_ok &= (m->bi_entries[i] = builtin_entry(&bi_defs[i])) != NULL;
+		m->list_bytes += m->bi_entries[i] ? strlen(m->bi_entries[i]) + 1 : 0;
+	}
+	for (uint32_t i = 0; i < t->tool_count; i++)
+		m->list_bytes += t->tools[i].mcp_json.len + 1;
 	m->out_schemas = calloc(t->tool_count + 1, sizeof *m->out_schemas);
 	snprintf(m->build, sizeof m->build, "%.16s", skc_str(t, t->digest));
 	m->server_info = json_pack("{s:s,s:s}", "name", skc_str(t, t->agent_name), "version",

@@ -399,8 +399,8 @@ static void sb_fds_close(struct sb_fds *f)
 #ifdef SYS_close_range
 		r = rs_sys(SYS_close_range, fd, end, 0, 0, 0);
 #endif
-		for (long i = fd; i <= end; i++)
-			if (r < 0)
+		if (r < 0)
+			for (long i = fd; i <= end; i++)
 				rs_sys(SYS_close, i, 0, 0, 0, 0);
 		fd = end;
 	}
@@ -437,14 +437,14 @@ static int sb_add_path(int rs, struct sb_fds *fds, const char *path, bool file,
 		.allowed_access = rights & handled & (file ? SB_FILE_RIGHTS : ~0ull),
 		.parent_fd = (int)fd,
 	};
-	long r = 0;
-	if (pb.allowed_access)
-		r = rs_sys(SYS_landlock_add_rule, rs, SB_LL_RULE_PATH_BENEATH, (long)&pb, 0, 0);
-	if (r == -EINVAL && (pb.allowed_access & ~SB_FILE_RIGHTS)) {
-		pb.allowed_access &= SB_FILE_RIGHTS;
+	long r;
+	for (;;) {
 		r = pb.allowed_access
 		    ? rs_sys(SYS_landlock_add_rule, rs, SB_LL_RULE_PATH_BENEATH, (long)&pb, 0, 0)
 		    : 0;
+		if (r != -EINVAL || !(pb.allowed_access & ~SB_FILE_RIGHTS))
+			break;
+		pb.allowed_access &= SB_FILE_RIGHTS; /* a file: once more with its rights */
 	}
 	sb_fds_add(fds, fd); /* after the rule: past the bitmap it is closed */
 	if (r < 0) {
