@@ -56,15 +56,46 @@ struct sk_perms {
 	uint64_t memory, file_size; /* bytes; 0: the runtime's default */
 	uint32_t processes, cpu_s;
 	uint8_t network; /* enum skc_net */
+	/* WASM tools only: environment variables passed (by name), and the
+	 * clock and random WASI calls. Script tools read both freely. */
+	const char **env;
+	size_t n_env;
+	bool clock, random;
 	bool has_read, has_write, has_network, has_secrets;
 	bool has_memory, has_file_size, has_processes, has_cpu;
+	bool has_env, has_clock, has_random;
+};
+
+/*
+ * A WebAssembly module of a skill (a WASI preview 1 command), as checked by
+ * wasm.h: what the bake compiles into the agent with wasm2c.
+ */
+struct sk_module {
+	const char *path;       /* relative to the skill directory */
+	const char *disk;       /* path to read it from */
+	const uint8_t *code;    /* the module without custom sections (arena) */
+	size_t code_len;
+	uint32_t mem_min, mem_max; /* 64 KiB pages; mem_max UINT32_MAX: none declared */
+	const char *tool_json;  /* the `skillc.tool` custom section's text; NULL: none */
+	size_t tool_json_len;
+	const char *c_name;     /* wasm2c module name, unique in the agent; set by render */
+	struct sk_loc loc;
+};
+
+/* A tool reference in a skill's frontmatter `uses:` (plugin:<skill>/<tool>). */
+struct sk_use {
+	const char *skill, *tool; /* skill NULL: own namespace first, then global */
+	struct sk_loc loc;
+	const struct sk_tool *resolved; /* set by validate */
 };
 
 struct sk_tool {
 	const char *name;        /* local name, unique within the skill */
 	const char *wire_name;   /* <skill>__<name>, set by validate */
 	const char *description; /* NULL: none */
-	const char *script;      /* path relative to the skill directory */
+	const char *script;      /* path relative to the skill directory (a WASM tool: its module) */
+	uint8_t kind;            /* enum skc_kind */
+	size_t module;           /* SKC_KIND_WASM: index into the skill's modules */
 	const char *interpreter; /* argv words; NULL: execute the script itself */
 	enum sk_lang lang;
 	uint8_t args;            /* enum skc_args */
@@ -113,6 +144,13 @@ struct sk_skill {
 	size_t n_tools, cap_tools;
 	struct sk_file *files;     /* every embedded file, sorted by path */
 	size_t n_files, cap_files;
+	struct sk_module *modules; /* WASM modules, sorted by path */
+	size_t n_modules, cap_modules;
+	struct sk_use *uses;       /* tools of other skills this one declares it uses */
+	size_t n_uses, cap_uses;
+	const char *version;       /* a plugin's version; NULL: none */
+	const char *plugin_manifest; /* display path of manifest.toml; NULL: not a plugin */
+	struct sk_perms perms;     /* a plugin's grant, shared by all its tools */
 	char digest[65];           /* hex SHA-256 over the files */
 };
 

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SKC_ABI_VERSION 4
+#define SKC_ABI_VERSION 5
 #define SKC_MAGIC 0x31434b53u /* "SKC1" little-endian */
 
 /* Parameter types, as in JSON Schema. */
@@ -49,6 +49,12 @@ struct skc_slice {
 	uint32_t len;
 };
 
+/* What runs when a tool is called. */
+enum skc_kind {
+	SKC_KIND_SCRIPT = 0, /* a process: the script under its interpreter */
+	SKC_KIND_WASM = 1    /* a WASI command module compiled in by wasm2c */
+};
+
 /* What a tool may reach over the network. */
 enum skc_net {
 	SKC_NET_NONE = 0,  /* no sockets but AF_UNIX */
@@ -71,6 +77,29 @@ struct skc_perms {
 	uint32_t processes; /* RLIMIT_NPROC */
 	uint32_t cpu_s;     /* CPU seconds (RLIMIT_CPU) */
 	uint8_t network;    /* enum skc_net */
+	uint8_t flags;      /* SKC_PERM_*: WASM tools only */
+	uint32_t env_first, env_count; /* into perm_strs: variables passed by name */
+};
+
+enum {
+	SKC_PERM_CLOCK = 1 << 0,  /* WASI clock_time_get, clock_res_get */
+	SKC_PERM_RANDOM = 1 << 1  /* WASI random_get */
+};
+
+/*
+ * A WASM module compiled to C by wasm2c, with the glue the bake writes
+ * around it. `inst` is the module's instance struct (instance_size bytes),
+ * `host` the runtime's WASI context. The runtime calls, in a forked child:
+ * init_module, instantiate, memory, start; a trap longjmps out of start.
+ */
+struct skc_wasm {
+	struct skc_slice name;   /* the module's path in its skill */
+	size_t instance_size;
+	void (*init_module)(void);
+	void (*instantiate)(void *inst, void *host);
+	void *(*memory)(void *inst); /* its wasm_rt_memory_t; NULL: none exported */
+	void (*start)(void *inst);   /* _start */
+	void (*free)(void *inst);
 };
 
 /* An environment variable a tool is given from the agent's environment. */
@@ -110,7 +139,9 @@ struct skc_tool {
 	uint32_t timeout_ms;
 	uint32_t output_cap;
 	uint8_t args; /* enum skc_args */
+	uint8_t kind; /* enum skc_kind */
 	struct skc_perms perms;
+	const struct skc_wasm *wasm; /* SKC_KIND_WASM; NULL otherwise */
 };
 
 struct skc_file {
@@ -134,6 +165,10 @@ struct skc_skill {
 	uint32_t tool_count;
 	uint32_t file_first;
 	uint32_t file_count;
+	uint32_t use_first;          /* into skc_table.uses: tools of other skills this
+					one declares, shown with its own when active */
+	uint32_t use_count;
+	struct skc_slice version;    /* a plugin's version; len 0: none */
 };
 
 struct skc_table {
@@ -155,6 +190,8 @@ struct skc_table {
 	uint32_t perm_str_count;
 	const struct skc_secret *secrets;
 	uint32_t secret_count;
+	const uint32_t *uses; /* tool indices */
+	uint32_t use_count;
 	struct skc_slice agent_name;
 	struct skc_slice digest;    /* hex SHA-256 over every skill digest */
 	struct skc_slice list_json; /* precomputed `list --json` document */
