@@ -25,8 +25,14 @@ SANITIZE ?=
 STATIC ?= 1
 MUSL_CC ?= musl-gcc
 
+# wasm2c's runtime (copied by mk/deps.sh) in bounds-check mode: Debian's
+# default guard-page mode reserves about 8 GiB of address space per instance
+# and costs far more per call. Its headers are read by runtime/wasi.c and by
+# the modules' C; every one of them must see the same settings.
+WASM_RT_INC ?= $(BUILD)/wasm-rt
+WASM_DEFS := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_MAX_CALL_STACK_DEPTH=4000
 override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-	-Wall -Wextra -Werror -MMD -MP
+	-Wall -Wextra -Werror -MMD -MP -I$(WASM_RT_INC) $(WASM_DEFS)
 ifneq ($(SANITIZE),)
 override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 override LDFLAGS += -fsanitize=address,undefined
@@ -51,12 +57,13 @@ GRAMMAR_OBJS := $(foreach g,$(GRAMMARS),$(GRAMMAR_DIR)/tree-sitter-$(g)/parser.o
 GEN_SRCS := $(sort $(wildcard gen/*.c))
 GEN_LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out gen/main.c,$(GEN_SRCS)))
 RT_SRCS := $(sort $(wildcard runtime/*.c))
-RT_LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out runtime/main.c,$(RT_SRCS)))
+RT_LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out runtime/main.c,$(RT_SRCS))) \
+	$(BUILD)/runtime/wasm-rt-impl.o
 RT_LIB := $(BUILD)/libskillc-runtime.a
 SKILLC := $(BUILD)/skillc
 
 GEN_LIBS := -lyaml -ltree-sitter -ljansson
-RT_LIBS := -ljansson -lcurl
+RT_LIBS := -ljansson -lcurl -lm
 
 # The static agent (STATIC=1): the agents and the MCP fuzzer link a copy of
 # the runtime compiled by musl-gcc, with mbedTLS, libcurl, jansson and the
@@ -66,7 +73,8 @@ RT_LIBS := -ljansson -lcurl
 STATIC_DIR := $(BUILD)/static
 STATIC_OK := $(STATIC_DIR)/.stamp
 MUSL := $(BUILD)/musl
-MUSL_RT_LIB_OBJS := $(patsubst %.c,$(MUSL)/%.o,$(filter-out runtime/main.c,$(RT_SRCS)))
+MUSL_RT_LIB_OBJS := $(patsubst %.c,$(MUSL)/%.o,$(filter-out runtime/main.c,$(RT_SRCS))) \
+	$(MUSL)/runtime/wasm-rt-impl.o
 MUSL_RT_LIB := $(MUSL)/libskillc-runtime.a
 # kinc: the kernel headers, which musl-gcc does not search by itself. musl's
 # memcpy is slow for the many tiny copies JSON work makes: on x86 GCC inlines
@@ -85,7 +93,7 @@ AGENT_MAIN := $(MUSL)/runtime/main.o
 AGENT_RT_LIB := $(MUSL_RT_LIB)
 AGENT_LIBS := $(MUSL_LIBS)
 AGENT_STATIC_OK := $(STATIC_OK)
-agent_table = $(1)/musl/table.o
+agent_table = $(1)/musl/table.o $(1)/musl/wasm.a
 else
 AGENT_CC := $(CC)
 AGENT_LDFLAGS = $(LDFLAGS)
@@ -93,7 +101,7 @@ AGENT_MAIN := $(BUILD)/runtime/main.o
 AGENT_RT_LIB := $(RT_LIB)
 AGENT_LIBS := $(RT_LIBS)
 AGENT_STATIC_OK :=
-agent_table = $(1)/table.o
+agent_table = $(1)/table.o $(1)/wasm.a
 endif
 
 AGENT_GEN := $(BUILD)/gen-$(AGENT)
@@ -148,6 +156,13 @@ $(BUILD)/runtime/%.o: runtime/%.c $(FLAGS_STAMP) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
+# wasm2c's runtime is third-party C: compiled without our warnings.
+WASM_RT_FLAGS = $(filter-out -Wall -Wextra -Werror -MMD -MP,$(CFLAGS)) -w
+$(BUILD)/runtime/wasm-rt-impl.o: $(FLAGS_STAMP) | $(DEPS_OK)
+	$(say) CC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(WASM_RT_FLAGS) -c $(WASM_RT_INC)/wasm-rt-impl.c -o $@
+
 $(RT_LIB): $(RT_LIB_OBJS)
 	$(say) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -161,6 +176,12 @@ $(MUSL)/runtime/%.o: runtime/%.c $(MUSL_FLAGS_STAMP) | $(STATIC_OK)
 	$(say) CC $@
 	@mkdir -p $(dir $@)
 	$(Q)$(MUSL_CC) $(MUSL_CFLAGS) -c $< -o $@
+
+$(MUSL)/runtime/wasm-rt-impl.o: $(MUSL_FLAGS_STAMP) | $(STATIC_OK)
+	$(say) CC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(MUSL_CC) $(filter-out -Wall -Wextra -Werror -MMD -MP,$(MUSL_CFLAGS)) -w \
+	  -c $(WASM_RT_INC)/wasm-rt-impl.c -o $@
 
 $(MUSL_RT_LIB): $(MUSL_RT_LIB_OBJS)
 	$(say) AR $@
@@ -178,8 +199,22 @@ $(DEFAULTS_STAMP): FORCE
 	@mkdir -p $(dir $@)
 	@if [ "$$(cat $@ 2>/dev/null)" != "$(DEFAULTS_NOW)" ]; then echo "$(DEFAULTS_NOW)" > $@; fi
 
+# Plugins' WASM tools built from C in the tree, with Debian's wasi-libc:
+# <plugin>/src/<tool>.c -> <plugin>/<tool>.wasm for each plugin (a directory
+# with manifest.toml) of $(SKILLS). -I lets a module .incbin its src/*.json.
+WASI_CC ?= clang
+WASI_CFLAGS ?= --target=wasm32-wasi --sysroot=/usr -O2
+PLUGIN_DIRS := $(patsubst %/manifest.toml,%,$(wildcard $(SKILLS)/*/manifest.toml))
+PLUGIN_WASM := $(foreach d,$(PLUGIN_DIRS),$(patsubst $(d)/src/%.c,$(d)/%.wasm,$(wildcard $(d)/src/*.c)))
+define plugin_rule
+$(1)/%.wasm: $(1)/src/%.c $(wildcard $(1)/src/*.h $(1)/src/*.json) | $(DEPS_OK)
+	$$(say) WASM $$@
+	$$(Q)$$(WASI_CC) $$(WASI_CFLAGS) -Wall -Wextra -Werror -I$(1)/src -o $$@+ $$< && mv $$@+ $$@
+endef
+$(foreach d,$(PLUGIN_DIRS),$(eval $(call plugin_rule,$(d))))
+
 # Bake: the generator writes table.c last, so table.c existing means a whole run.
-$(AGENT_GEN)/table.c: $(SKILLC) $(DEFAULTS_STAMP)
+$(AGENT_GEN)/table.c: $(SKILLC) $(DEFAULTS_STAMP) $(PLUGIN_WASM)
 	$(say) SKILLC "$(SKILLS) -> $(AGENT_GEN)"
 	$(Q)$(SKILLC) --name '$(AGENT)' $(DEFAULTS_NOW) -o $(AGENT_GEN) --deps $(AGENT_GEN)/deps.mk $(SKILLS)
 -include $(AGENT_GEN)/deps.mk
@@ -193,6 +228,17 @@ $(AGENT_GEN)/musl/table.o: $(AGENT_GEN)/table.c $(MUSL_FLAGS_STAMP) | $(STATIC_O
 	@mkdir -p $(dir $@)
 	$(Q)$(MUSL_CC) $(MUSL_CFLAGS) -Iruntime -c $< -o $@
 
+# The modules' C (gen/wasmc.h), generated code compiled without our warnings
+# or sanitizers: a UBSan report there would be wasm2c's, not the module's.
+WASM_MOD_FLAGS = $(filter-out -fsanitize% -fno-sanitize% -Wall -Wextra -Werror -MMD -MP,$(1)) -w -Iruntime
+$(AGENT_GEN)/wasm.a: $(AGENT_GEN)/table.c $(FLAGS_STAMP) mk/wasm-objs.sh
+	$(Q)sh mk/wasm-objs.sh '$(CC) $(call WASM_MOD_FLAGS,$(CFLAGS))' $(AGENT_GEN)/wasm \
+	  $(AGENT_GEN)/wasm-o $@
+$(AGENT_GEN)/musl/wasm.a: $(AGENT_GEN)/table.c $(MUSL_FLAGS_STAMP) mk/wasm-objs.sh | $(STATIC_OK)
+	@mkdir -p $(dir $@)
+	$(Q)sh mk/wasm-objs.sh '$(MUSL_CC) $(call WASM_MOD_FLAGS,$(MUSL_CFLAGS))' $(AGENT_GEN)/wasm \
+	  $(AGENT_GEN)/musl/wasm-o $@
+
 # -MMD does not see .incbin: the blob is an explicit prerequisite.
 $(AGENT_GEN)/data.o: $(AGENT_GEN)/table.c
 	$(say) AS $@
@@ -204,11 +250,11 @@ $(AGENT_BIN): $(call agent_table,$(AGENT_GEN)) $(AGENT_GEN)/data.o $(AGENT_MAIN)
 	$(Q)$(AGENT_CC) $(AGENT_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(AGENT_LIBS)
 
 # Both link modes of the same baked table, for the start-up benchmark.
-$(AGENT_BIN).static: $(AGENT_GEN)/musl/table.o $(AGENT_GEN)/data.o $(MUSL)/runtime/main.o \
+$(AGENT_BIN).static: $(AGENT_GEN)/musl/table.o $(AGENT_GEN)/musl/wasm.a $(AGENT_GEN)/data.o $(MUSL)/runtime/main.o \
 	  $(MUSL_RT_LIB) $(STATIC_OK)
 	$(say) LD $@
 	$(Q)$(MUSL_CC) -static $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MUSL_LIBS)
-$(AGENT_BIN).dynamic: $(AGENT_GEN)/table.o $(AGENT_GEN)/data.o $(BUILD)/runtime/main.o $(RT_LIB)
+$(AGENT_BIN).dynamic: $(AGENT_GEN)/table.o $(AGENT_GEN)/wasm.a $(AGENT_GEN)/data.o $(BUILD)/runtime/main.o $(RT_LIB)
 	$(say) LD $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(RT_LIBS)
 
@@ -299,7 +345,7 @@ check-headers: | $(DEPS_OK) $(AGENT_STATIC_OK)
 test: check-headers
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 STATIC=0 CFLAGS='-O1 -g' \
-	  DEPS_OK=$(DEPS_OK) GRAMMAR_DIR=$(GRAMMAR_DIR) MCP_SDK_DIR=$(MCP_SDK_DIR) unit
+	  DEPS_OK=$(DEPS_OK) GRAMMAR_DIR=$(GRAMMAR_DIR) WASM_RT_INC=$(WASM_RT_INC) MCP_SDK_DIR=$(MCP_SDK_DIR) unit
 
 $(BUILD)/bench-rss: bench/rss.c | $(BUILD)/.dir
 	$(say) CC $@

@@ -17,6 +17,7 @@
 #include "model.h"
 #include "parse.h"
 #include "render.h"
+#include "wasmc.h"
 #include "schema.h"
 #include "validate.h"
 
@@ -203,6 +204,7 @@ int main(int argc, char **argv)
 			strcat(src, roots[i]);
 		}
 		o.sources = src;
+		wc_name_modules(&a, &m);
 		render_agent(&a, &d, &m, &o);
 	}
 	diag_summary(&d);

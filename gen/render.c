@@ -13,6 +13,7 @@
 #include "emit.h"
 #include "parse.h"
 #include "schema.h"
+#include "wasmc.h"
 
 /* The string pool: every string NUL-terminated, addressed by slices. */
 struct pool {
@@ -71,7 +72,7 @@ struct render_ctx {
 	const struct sk_model *m;
 	const struct render_opts *o;
 	struct pool pool;
-	size_t n_tools, n_params, n_enums, n_files, n_perm_strs, n_secrets;
+	size_t n_tools, n_params, n_enums, n_files, n_perm_strs, n_secrets, n_uses;
 	uint64_t files_size;
 	/* per-item slices, in table order */
 	struct skc_skill *skills;
@@ -81,7 +82,9 @@ struct render_ctx {
 	struct skc_file *files;
 	struct skc_slice *perm_strs;
 	struct skc_secret *secrets;
+	uint32_t *uses;
 	const char **skill_ids, **tool_ids;
+	const char **tool_wasm; /* c_name of each WASM tool's module; NULL: none */
 	struct skc_slice agent_name, digest, list_json;
 	struct skc_slice provider, model, base_url;
 	uint64_t data_size;
@@ -150,6 +153,24 @@ static void render_perms(struct render_ctx *r, const struct sk_perms *pm, struct
 	op->processes = pm->processes;
 	op->cpu_s = pm->cpu_s;
 	op->network = pm->network;
+	op->flags = (uint8_t)((pm->clock ? SKC_PERM_CLOCK : 0) | (pm->random ? SKC_PERM_RANDOM : 0));
+	op->env_first = (uint32_t)*qi;
+	op->env_count = (uint32_t)pm->n_env;
+	for (size_t k = 0; k < pm->n_env; k++)
+		r->perm_strs[(*qi)++] = pool_str(p, pm->env[k]);
+}
+
+/* A tool's index in the table: skills in order, each one's tools in order. */
+static uint32_t render_tool_index(const struct sk_model *m, const struct sk_tool *t)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < m->n_skills; i++) {
+		const struct sk_skill *s = &m->skills[i];
+		if (t >= s->tools && t < s->tools + s->n_tools)
+			return (uint32_t)(k + (size_t)(t - s->tools));
+		k += s->n_tools;
+	}
+	return UINT32_MAX;
 }
 
 static void render_layout(struct render_ctx *r)
@@ -160,12 +181,14 @@ static void render_layout(struct render_ctx *r)
 		const struct sk_skill *s = &m->skills[i];
 		r->n_tools += s->n_tools;
 		r->n_files += s->n_files;
+		for (size_t j = 0; j < s->n_uses; j++)
+			r->n_uses += s->uses[j].resolved != NULL;
 		for (size_t j = 0; j < s->n_tools; j++) {
 			const struct sk_perms *pm = &s->tools[j].perms;
 			r->n_params += s->tools[j].n_params;
 			for (size_t k = 0; k < s->tools[j].n_params; k++)
 				r->n_enums += s->tools[j].params[k].n_enum;
-			r->n_perm_strs += pm->n_read + pm->n_write + pm->n_hosts;
+			r->n_perm_strs += pm->n_read + pm->n_write + pm->n_hosts + pm->n_env;
 			r->n_secrets += pm->n_secrets;
 		}
 	}
@@ -178,9 +201,11 @@ static void render_layout(struct render_ctx *r)
 	r->secrets = arena_alloc(a, (r->n_secrets + 1) * sizeof *r->secrets);
 	r->skill_ids = arena_alloc(a, (m->n_skills + 1) * sizeof *r->skill_ids);
 	r->tool_ids = arena_alloc(a, (r->n_tools + 1) * sizeof *r->tool_ids);
+	r->tool_wasm = arena_alloc(a, (r->n_tools + 1) * sizeof *r->tool_wasm);
+	r->uses = arena_alloc(a, (r->n_uses + 1) * sizeof *r->uses);
 
 	struct pool *p = &r->pool;
-	size_t ti = 0, pi = 0, ei = 0, fi = 0, qi = 0, xi = 0;
+	size_t ti = 0, pi = 0, ei = 0, fi = 0, qi = 0, xi = 0, ui = 0;
 	uint64_t off = 0;
 	for (size_t i = 0; i < m->n_skills; i++) {
 		const struct sk_skill *s = &m->skills[i];
@@ -198,6 +223,12 @@ static void render_layout(struct render_ctx *r)
 		os->tool_count = (uint32_t)s->n_tools;
 		os->file_first = (uint32_t)fi;
 		os->file_count = (uint32_t)s->n_files;
+		os->version = pool_str(p, s->version);
+		os->use_first = (uint32_t)ui;
+		for (size_t j = 0; j < s->n_uses; j++)
+			if (s->uses[j].resolved)
+				r->uses[ui++] = render_tool_index(m, s->uses[j].resolved);
+		os->use_count = (uint32_t)ui - os->use_first;
 		for (size_t j = 0; j < s->n_tools; j++, ti++) {
 			const struct sk_tool *t = &s->tools[j];
 			struct skc_tool *ot = &r->tools[ti];
@@ -217,6 +248,9 @@ static void render_layout(struct render_ctx *r)
 			ot->timeout_ms = t->timeout_ms;
 			ot->output_cap = t->output_cap;
 			ot->args = t->args;
+			ot->kind = t->kind;
+			if (t->kind == SKC_KIND_WASM && t->module < s->n_modules)
+				r->tool_wasm[ti] = s->modules[t->module].c_name;
 			render_perms(r, &t->perms, &ot->perms, &qi, &xi);
 			for (size_t k = 0; k < t->n_params; k++, pi++) {
 				const struct sk_param *sp = &t->params[k];
@@ -381,6 +415,7 @@ static void slot_counts(struct render_ctx *r, struct emit *e)
 	emit(e, "#define SKC_FILE_COUNT %zu", r->n_files);
 	emit(e, "#define SKC_PERM_STR_COUNT %zu", r->n_perm_strs);
 	emit(e, "#define SKC_SECRET_COUNT %zu", r->n_secrets);
+	emit(e, "#define SKC_USE_COUNT %zu", r->n_uses);
 	emit(e, "#define SKC_DATA_SIZE %lluu", (unsigned long long)r->data_size);
 }
 
@@ -422,6 +457,9 @@ static void slot_skills(struct render_ctx *r, struct emit *e)
 		emit(e, ".tool_count = %u,", (unsigned)s->tool_count);
 		emit(e, ".file_first = %u,", (unsigned)s->file_first);
 		emit(e, ".file_count = %u,", (unsigned)s->file_count);
+		emit(e, ".use_first = %u,", (unsigned)s->use_first);
+		emit(e, ".use_count = %u,", (unsigned)s->use_count);
+		render_slice(e, "version", s->version);
 		emit_dedent(e);
 		emit(e, "},");
 	}
@@ -453,6 +491,9 @@ static void slot_tools(struct render_ctx *r, struct emit *e)
 		emit(e, ".timeout_ms = %u,", (unsigned)t->timeout_ms);
 		emit(e, ".output_cap = %u,", (unsigned)t->output_cap);
 		emit(e, ".args = %s,", args[t->args]);
+		emit(e, ".kind = %s,", t->kind == SKC_KIND_WASM ? "SKC_KIND_WASM" : "SKC_KIND_SCRIPT");
+		if (r->tool_wasm[i])
+			emit(e, ".wasm = &skc_wasm_%s,", r->tool_wasm[i]);
 		const struct skc_perms *pm = &t->perms;
 		emit(e, ".perms = {");
 		emit_indent(e);
@@ -469,6 +510,9 @@ static void slot_tools(struct render_ctx *r, struct emit *e)
 		emit(e, ".processes = %u,", (unsigned)pm->processes);
 		emit(e, ".cpu_s = %u,", (unsigned)pm->cpu_s);
 		emit(e, ".network = %s,", net[pm->network]);
+		emit(e, ".flags = %u,", (unsigned)pm->flags);
+		emit(e, ".env_first = %u, .env_count = %u,", (unsigned)pm->env_first,
+		     (unsigned)pm->env_count);
 		emit_dedent(e);
 		emit(e, "},");
 		emit_dedent(e);
@@ -552,6 +596,34 @@ static void slot_secrets(struct render_ctx *r, struct emit *e)
 		     (unsigned)r->secrets[i].name.len, (unsigned)r->secrets[i].required);
 }
 
+static void slot_uses(struct render_ctx *r, struct emit *e)
+{
+	if (!r->n_uses)
+		emit(e, "0,");
+	for (size_t i = 0; i < r->n_uses; i++)
+		emit(e, "[%zu] = %u,", i, (unsigned)r->uses[i]);
+}
+
+/* The modules wasm2c compiled, each defined in its own wasm/<name>.c. */
+static void slot_wasm(struct render_ctx *r, struct emit *e)
+{
+	const struct sk_model *m = r->m;
+	for (size_t i = 0; i < m->n_skills; i++)
+		for (size_t j = 0; j < m->skills[i].n_modules; j++) {
+			const struct sk_module *mod = &m->skills[i].modules[j];
+			bool first = true;
+			for (size_t i2 = 0; i2 <= i && first; i2++)
+				for (size_t j2 = 0; j2 < m->skills[i2].n_modules && first; j2++) {
+					if (i2 == i && j2 == j)
+						break;
+					first = strcmp(m->skills[i2].modules[j2].c_name, mod->c_name) != 0;
+				}
+			if (first)
+				emit(e, "extern const struct skc_wasm skc_wasm_%s; /* %s */", mod->c_name,
+				     c_comment_text(r->a, mod->path, 100));
+		}
+}
+
 static void slot_meta(struct render_ctx *r, struct emit *e)
 {
 	render_slice(e, "agent_name", r->agent_name);
@@ -570,7 +642,8 @@ static const struct {
 	{"abi", slot_abi, 0},       {"counts", slot_counts, 0}, {"ids", slot_ids, 0},
 	{"skills", slot_skills, 1}, {"tools", slot_tools, 1},   {"params", slot_params, 1},
 	{"enums", slot_enums, 1},   {"files", slot_files, 1},   {"perm_strs", slot_perm_strs, 1},
-	{"secrets", slot_secrets, 1}, {"meta", slot_meta, 1},
+	{"secrets", slot_secrets, 1}, {"meta", slot_meta, 1},     {"uses", slot_uses, 1},
+	{"wasm", slot_wasm, 0},
 };
 
 /*
@@ -748,6 +821,12 @@ int render_agent(struct arena *a, struct diag *d, const struct sk_model *m,
 		goto out;
 	}
 
+	if (wc_translate(a, d, m, o->out_dir) != 0) {
+		unlink(data.tmp);
+		unlink(asmf.tmp);
+		unlink(table.tmp);
+		goto out;
+	}
 	if (render_commit(&r, &data) != 0 || render_commit(&r, &asmf) != 0)
 		goto out;
 	if (o->deps_file && render_deps(&r, table.path) != 0)

@@ -9,10 +9,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$build/grammars"
 
 # musl-tools, dpkg-dev, autoconf, automake, libtool: the static agent's
-# libraries (mk/static.sh); openssl: its TLS tests.
+# libraries (mk/static.sh); openssl: its TLS tests. wabt: wasm2c and its
+# runtime; clang, lld, wasi-libc, libclang-rt-14-dev-wasm32: the C-to-WASI
+# toolchain for the default plugin and the WASM tests.
 pkgs=(gcc make pkg-config libyaml-dev libtree-sitter-dev libjansson-dev check
       libsubunit-dev libcurl4-openssl-dev python3 nodejs npm procps
-      musl-tools dpkg-dev autoconf automake libtool openssl)
+      musl-tools dpkg-dev autoconf automake libtool openssl
+      wabt clang lld wasi-libc libclang-rt-14-dev-wasm32)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
@@ -63,5 +66,12 @@ grep -v '^#' "$here/grammars.lock" | while read -r name version integrity; do
 	printf '%s\n' "$integrity" > "$dest/.integrity"
 	rm -rf "$tmp"
 	trap - EXIT
+done
+# wasm2c's runtime, beside the build: musl-gcc does not search /usr/include.
+mkdir -p "$build/wasm-rt"
+for f in /usr/include/wasm-rt.h /usr/share/wabt/wasm2c/wasm-rt-impl.h \
+	/usr/share/wabt/wasm2c/wasm-rt-impl.c; do
+	[ -f "$f" ] || { echo "deps: error: $f is missing (package wabt)" >&2; exit 1; }
+	cmp -s "$f" "$build/wasm-rt/${f##*/}" || cp "$f" "$build/wasm-rt/"
 done
 touch "$build/.deps-ok"

@@ -516,8 +516,59 @@ static int spawn_confined(struct rx_proc *p, const struct rx_spec *spec, const c
 	return n == (ssize_t)sizeof code ? (code ? code : EIO) : 0;
 }
 
+/*
+ * A function run in a forked copy (rx_spec.run): the module of a WASM tool.
+ * It cannot start processes, so it needs no waiter and no pid namespace;
+ * the same Landlock rules, network filter and limits hold it. Setup errors
+ * come back over a CLOEXEC pipe closed once the function starts, as exec's.
+ */
+static int spawn_fork(struct rx_proc *p, const struct rx_spec *spec, int in, int out, int err)
+{
+	int rep[2];
+	if (make_pipe(rep) < 0)
+		return errno;
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int e = 0;
+		if (setpgid(0, 0) || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
+		    (spec->cwd && chdir(spec->cwd)))
+			e = errno;
+		if (!e && spec->sandbox)
+			e = sb_enter(spec->sandbox);
+		if (!e && spec->sandbox)
+			e = sb_limits(spec->sandbox);
+		if (e)
+			child_fail(rep[1], e);
+		close_but(3, rep[1], rep[1]);
+		for (int sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		sys1(SYS_close, rep[1]);
+		child_exit(spec->run(spec->run_arg));
+	}
+	int fe = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close_fd(&rep[1]);
+	if (pid < 0) {
+		close_fd(&rep[0]);
+		return fe;
+	}
+	p->pid = pid;
+	int code = 0;
+	ssize_t n;
+	while ((n = read(rep[0], &code, sizeof code)) < 0 && errno == EINTR)
+		;
+	close_fd(&rep[0]);
+	return n == (ssize_t)sizeof code ? (code ? code : EIO) : 0;
+}
+
 static int spawn(struct rx_proc *p, const struct rx_spec *spec, int in, int out, int err)
 {
+	if (spec->run)
+		return spawn_fork(p, spec, in, out, err);
 	const char *const *envp = spec->envp ? spec->envp : (const char *const *)environ;
 	char *resolved = NULL;
 	const char *file = spec->argv[0];

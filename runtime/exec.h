@@ -57,6 +57,11 @@ struct rx_spec {
 	/* Confinement applied in the child before exec (sandbox.h); NULL: none.
 	 * Must stay valid until rx_start returns. */
 	const struct sb_child *sandbox;
+	/* Instead of exec'ing argv: call run(run_arg) in a forked copy of this
+	 * process, confined the same way, and exit with what it returns. argv[0]
+	 * still names it. The copy must not return into the caller's code. */
+	int (*run)(void *arg);
+	void *run_arg;
 };
 
 struct rx_result {

@@ -14,6 +14,7 @@
 #include "args.h"
 #include "cache.h"
 #include "sandbox.h"
+#include "wasi.h"
 
 size_t inv_interpreter(const struct skc_table *t, const struct skc_tool *tool, char *buf,
 		       size_t bufn, const char **words, size_t max)
@@ -52,6 +53,12 @@ static enum inv_status inv_verdict(const struct rx_result *res, const struct inv
 	if (res->term_signal) {
 		snprintf(err, errn, "killed by signal %d (%s)", res->term_signal,
 			 strsignal(res->term_signal));
+		return INV_FAILED;
+	}
+	if (c->wasm && res->exit_code == WASI_EXIT_TRAP) {
+		const char *why = res->err ? strstr(res->err, "wasm trap: ") : NULL;
+		snprintf(err, errn, "trapped: %.*s", why ? (int)strcspn(why + 11, "\n") : 7,
+			 why ? why + 11 : "unknown");
 		return INV_FAILED;
 	}
 	if (res->exit_code != 0) {
@@ -203,6 +210,159 @@ static void inv_redact(const struct inv_call *c, char **buf, size_t *len)
 	}
 }
 
+/* What the forked child of a WASM call runs. */
+struct inv_wasm {
+	const struct skc_wasm *mod;
+	struct wasi_config cfg;
+};
+
+static int inv_wasm_main(void *arg)
+{
+	const struct inv_wasm *w = arg;
+	return wasi_run(w->mod, &w->cfg);
+}
+
+/* Wasm linear memory is capped by the grant (or this); rlimits leave room for
+ * the forked copy of the agent around it. */
+#define INV_WASM_DEFAULT_MEM ((uint64_t)256 << 20)
+
+static void inv_timeouts(const struct skc_tool *tool, const struct inv_opts *o, struct inv_call *c)
+{
+	c->timeout_ms = o && o->timeout_ms ? o->timeout_ms
+			: tool->timeout_ms ? tool->timeout_ms
+					   : INV_DEFAULT_TIMEOUT_MS;
+	c->output_cap = o && o->output_cap ? o->output_cap
+			: tool->output_cap ? tool->output_cap
+					   : INV_DEFAULT_OUTPUT_CAP;
+}
+
+/*
+ * A WASM tool: no files to extract and no interpreter; the module runs in
+ * a forked child under the WASI shim, which sees only what the grant lists:
+ * the variables named in env and the secrets, the granted directories as
+ * preopens (read-only unless under files.write), clock and random when
+ * granted. Landlock, the network filter and the rlimits hold the child too.
+ */
+static enum inv_status inv_start_wasm(const struct skc_table *t, const struct skc_tool *tool,
+				      json_t *args, const struct inv_opts *o, struct inv_call *c,
+				      struct inv_call **out, char *err, size_t errn)
+{
+	const struct skc_perms *g = &tool->perms;
+	char **words = NULL, *in = NULL;
+	size_t in_len = 0;
+	if (ra_build(t, tool, args, &words, &in, &in_len, err, errn) != 0) {
+		inv_call_free(c);
+		return INV_BAD_ARGS;
+	}
+	size_t n_words = 0;
+	while (words[n_words])
+		n_words++;
+	struct inv_wasm w = {.mod = tool->wasm};
+	const char **argv = calloc(n_words + 2, sizeof *argv);
+	const char **env = calloc((size_t)g->env_count + c->n_secrets + 1, sizeof *env);
+	char **env_own = calloc((size_t)g->env_count + 1, sizeof *env_own);
+	char **pre_host = calloc((size_t)g->read_count + g->write_count + 1, sizeof *pre_host);
+	struct wasi_preopen *pre = calloc((size_t)g->read_count + g->write_count + 1, sizeof *pre);
+	const char **hosts = calloc((size_t)g->host_count + 1, sizeof *hosts);
+	bool confined = sb_mode() != SB_MODE_OFF;
+	struct sb_policy pol;
+	struct sb_child child = {.ruleset_fd = -1};
+	bool have_pol = false;
+	enum inv_status st = INV_CANNOT_RUN;
+	snprintf(err, errn, "out of memory");
+	if (!argv || !env || !env_own || !pre_host || !pre || !hosts)
+		goto out;
+	argv[0] = skc_str(t, tool->name);
+	for (size_t i = 0; i < n_words; i++)
+		argv[i + 1] = words[i];
+	w.cfg.tool = skc_str(t, tool->wire_name);
+	w.cfg.argv = argv;
+	w.cfg.argc = n_words + 1;
+	size_t ne = 0;
+	for (uint32_t i = 0; i < g->env_count && g->env_first + i < t->perm_str_count; i++) {
+		const char *name = skc_str(t, t->perm_strs[g->env_first + i]), *v = getenv(name);
+		if (v && !(env[ne++] = env_own[i] = inv_strcat3(name, "=", v)))
+			goto out;
+	}
+	for (size_t i = 0; i < c->n_secrets; i++)
+		env[ne++] = c->secrets[i];
+	w.cfg.env = env;
+	w.cfg.n_env = ne;
+	size_t np = 0;
+	for (uint32_t i = 0; i < g->read_count + g->write_count; i++) {
+		bool wr = i >= g->read_count;
+		uint32_t k = wr ? g->write_first + i - g->read_count : g->read_first + i;
+		if (k >= t->perm_str_count)
+			continue;
+		const char *guest = skc_str(t, t->perm_strs[k]);
+		if (!(pre_host[np] = sb_expand_path(guest)))
+			continue; /* "~" without a HOME: nothing to grant */
+		pre[np] = (struct wasi_preopen){.host = pre_host[np], .guest = guest, .write = wr};
+		np++;
+	}
+	w.cfg.pre = pre;
+	w.cfg.n_pre = np;
+	w.cfg.clock = (g->flags & SKC_PERM_CLOCK) != 0;
+	w.cfg.random = (g->flags & SKC_PERM_RANDOM) != 0;
+	w.cfg.network = g->network;
+	for (uint32_t i = 0; i < g->host_count && g->host_first + i < t->perm_str_count; i++)
+		hosts[i] = skc_str(t, t->perm_strs[g->host_first + i]);
+	w.cfg.hosts = hosts;
+	w.cfg.n_hosts = g->host_count;
+	uint64_t cap = g->memory ? g->memory : INV_WASM_DEFAULT_MEM;
+	w.cfg.mem_cap_pages = cap >> 16 > 65536 ? 65536 : (uint32_t)(cap >> 16);
+
+	if (confined) {
+		sb_policy_init(&pol, t, tool, NULL, NULL);
+		/* The cap is on linear memory; the copy of the agent needs its own. */
+		pol.memory = cap + ((uint64_t)1 << 30);
+		have_pol = true;
+		if (sb_prepare(&pol, &child, err, errn) != 0)
+			goto out;
+		child.clone_flags = 0;
+	}
+	inv_timeouts(tool, o, c);
+	c->wasm = true;
+	struct rx_spec spec = {
+		.argv = argv,
+		.stdin_data = in,
+		.stdin_len = in_len,
+		.timeout_ms = c->timeout_ms,
+		.output_cap = c->output_cap,
+		.sandbox = confined ? &child : NULL,
+		.run = inv_wasm_main,
+		.run_arg = &w,
+	};
+	snprintf(c->program, sizeof c->program, "%s", skc_str(t, tool->script));
+	if (rx_start(&spec, &c->proc) != 0) {
+		snprintf(err, errn, "cannot start '%s': %s", c->program, strerror(errno));
+		goto out;
+	}
+	c->stdin_data = in;
+	in = NULL;
+	*out = c;
+	c = NULL;
+	st = INV_OK;
+out:
+	sb_child_release(&child);
+	if (have_pol)
+		sb_policy_release(&pol);
+	inv_call_free(c);
+	for (uint32_t i = 0; env_own && i < g->env_count; i++)
+		free(env_own[i]);
+	for (size_t i = 0; pre_host && pre_host[i]; i++)
+		free(pre_host[i]);
+	free(env_own);
+	free(env);
+	free(pre_host);
+	free(pre);
+	free(hosts);
+	free(argv);
+	ra_words_free(words);
+	free(in);
+	return st;
+}
+
 enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool, json_t *args,
 			  const struct inv_opts *o, struct inv_call **out, char *err, size_t errn)
 {
@@ -218,6 +378,14 @@ enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool
 	if (inv_secrets(t, tool, c, err, errn) != 0) {
 		inv_call_free(c);
 		return INV_CANNOT_RUN;
+	}
+	if (tool->kind == SKC_KIND_WASM) {
+		if (!tool->wasm) {
+			snprintf(err, errn, "its module was not compiled in");
+			inv_call_free(c);
+			return INV_CANNOT_RUN;
+		}
+		return inv_start_wasm(t, tool, args, o, c, out, err, errn);
 	}
 
 	/* The script itself is verified by hash before every run. */
@@ -319,12 +487,7 @@ enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool
 			goto out;
 	}
 
-	c->timeout_ms = o && o->timeout_ms ? o->timeout_ms
-			: tool->timeout_ms ? tool->timeout_ms
-					   : INV_DEFAULT_TIMEOUT_MS;
-	c->output_cap = o && o->output_cap ? o->output_cap
-			: tool->output_cap ? tool->output_cap
-					   : INV_DEFAULT_OUTPUT_CAP;
+	inv_timeouts(tool, o, c);
 	struct rx_spec spec = {
 		.argv = argv,
 		.envp = (const char *const *)env,

@@ -58,6 +58,7 @@ struct inv_call {
 	char **secrets;      /* "NAME=value" given to the tool, redacted from its output */
 	size_t n_secrets;
 	char program[256];   /* argv[0], for messages */
+	bool wasm;           /* a WASM tool: its trap exit code means a trap */
 };
 
 enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool, json_t *args,

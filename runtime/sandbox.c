@@ -285,7 +285,7 @@ static void sb_push(char ***v, size_t *n, size_t *cap, char *s)
 }
 
 /* A granted path with "~" made absolute; NULL when HOME is unusable. */
-static char *sb_expand(const char *path)
+char *sb_expand_path(const char *path)
 {
 	if (path[0] != '~')
 		return sb_strdup(path, strlen(path));
@@ -344,7 +344,7 @@ void sb_policy_init(struct sb_policy *p, const struct skc_table *t, const struct
 	if (skill_dir)
 		sb_push(&p->read, &p->n_read, &p->cap_read, sb_strdup(skill_dir, strlen(skill_dir)));
 	for (uint32_t i = 0; i < g->read_count && g->read_first + i < t->perm_str_count; i++) {
-		char *s = sb_expand(skc_str(t, t->perm_strs[g->read_first + i]));
+		char *s = sb_expand_path(skc_str(t, t->perm_strs[g->read_first + i]));
 		if (s)
 			sb_push(&p->read, &p->n_read, &p->cap_read, s);
 	}
@@ -353,7 +353,7 @@ void sb_policy_init(struct sb_policy *p, const struct skc_table *t, const struct
 	if (tmp_dir)
 		sb_push(&p->write, &p->n_write, &p->cap_write, sb_strdup(tmp_dir, strlen(tmp_dir)));
 	for (uint32_t i = 0; i < g->write_count && g->write_first + i < t->perm_str_count; i++) {
-		char *s = sb_expand(skc_str(t, t->perm_strs[g->write_first + i]));
+		char *s = sb_expand_path(skc_str(t, t->perm_strs[g->write_first + i]));
 		if (s)
 			sb_push(&p->write, &p->n_write, &p->cap_write, s);
 	}

@@ -88,6 +88,10 @@ void sb_policy_init(struct sb_policy *p, const struct skc_table *t, const struct
 		    const char *skill_dir, const char *tmp_dir);
 void sb_policy_release(struct sb_policy *p);
 
+/* A granted path made absolute: "~" and "~/..." under HOME. malloc'd; NULL
+ * when HOME is needed and unset. */
+char *sb_expand_path(const char *path);
+
 /* Everything the child needs, made in the parent. */
 struct sb_child {
 	int ruleset_fd;             /* Landlock ruleset; -1: none */

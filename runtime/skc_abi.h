@@ -93,7 +93,6 @@ enum {
  * init_module, instantiate, memory, start; a trap longjmps out of start.
  */
 struct skc_wasm {
-	struct skc_slice name;   /* the module's path in its skill */
 	size_t instance_size;
 	void (*init_module)(void);
 	void (*instantiate)(void *inst, void *host);

@@ -10,7 +10,11 @@
 #ifndef WASI_WASI_H
 #define WASI_WASI_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "skc_abi.h"
 
 struct wasi_import {
 	const char *module; /* "wasi_snapshot_preview1", or "skillc" for host calls */
@@ -24,5 +28,42 @@ extern const size_t wasi_n_imports;
 /* The entry for module.name, or NULL when the shim has none. */
 const struct wasi_import *wasi_find(const char *module, size_t module_len, const char *name,
 				    size_t name_len);
+
+/* A directory the module sees, at `guest` (absolute, as given in the grant). */
+struct wasi_preopen {
+	const char *host;  /* absolute path on this host */
+	const char *guest;
+	bool write;        /* else read-only: creating, writing, removing are refused */
+};
+
+/*
+ * What one call of a module may see and do; nothing it does not list. The
+ * strings must stay valid while the module runs.
+ */
+struct wasi_config {
+	const char *tool;               /* the tool's wire name, for messages */
+	const char *const *argv;        /* argv[0] is the tool's name */
+	size_t argc;
+	const char *const *env;         /* "NAME=value" */
+	size_t n_env;
+	const struct wasi_preopen *pre; /* fds 3, 4, ... */
+	size_t n_pre;
+	bool clock, random;
+	uint8_t network;                /* enum skc_net, for skillc.http_request */
+	const char *const *hosts;       /* SKC_NET_HOSTS: host patterns */
+	size_t n_hosts;
+	uint32_t mem_cap_pages;         /* the most linear memory, in 64 KiB pages */
+};
+
+/* The exit code of a call that trapped (its reason is on stderr). */
+#define WASI_EXIT_TRAP 134
+
+/*
+ * Instantiate the module and run its _start in this process, which must be
+ * a child of its own: the module's stdin, stdout and stderr are fds 0, 1
+ * and 2. Returns the exit code (proc_exit's, 0 when _start returns,
+ * WASI_EXIT_TRAP on a trap); exits itself on proc_exit.
+ */
+int wasi_run(const struct skc_wasm *mod, const struct wasi_config *cfg);
 
 #endif

@@ -26,6 +26,7 @@
 #define SKC_FILE_COUNT 0
 #define SKC_PERM_STR_COUNT 0
 #define SKC_SECRET_COUNT 0
+#define SKC_USE_COUNT 0
 #define SKC_DATA_SIZE 8u
 /* ==== END counts ==== */
 
@@ -42,6 +43,10 @@ _Static_assert(SKC_TOOL_END_ == SKC_TOOL_COUNT, "tool ids and count disagree");
 
 /* The read-only blob from data.S: string pool, skill files, trailer. */
 extern const unsigned char skc_data[];
+
+/* WASM modules, compiled from wasm/<name>.c beside this file. */
+/* ==== SLOT wasm ==== */
+/* ==== END wasm ==== */
 
 static const struct skc_skill skc_skills[SKC_LEN(SKC_SKILL_COUNT)] = {
 /* ==== SLOT skills ==== */
@@ -85,6 +90,12 @@ static const struct skc_secret skc_secrets[SKC_LEN(SKC_SECRET_COUNT)] = {
 /* ==== END secrets ==== */
 };
 
+static const uint32_t skc_uses[SKC_LEN(SKC_USE_COUNT)] = {
+/* ==== SLOT uses ==== */
+	0,
+/* ==== END uses ==== */
+};
+
 _Static_assert(sizeof skc_skills / sizeof skc_skills[0] == SKC_LEN(SKC_SKILL_COUNT), "skills");
 _Static_assert(sizeof skc_tools / sizeof skc_tools[0] == SKC_LEN(SKC_TOOL_COUNT), "tools");
 _Static_assert(sizeof skc_params / sizeof skc_params[0] == SKC_LEN(SKC_PARAM_COUNT), "params");
@@ -93,6 +104,7 @@ _Static_assert(sizeof skc_files / sizeof skc_files[0] == SKC_LEN(SKC_FILE_COUNT)
 _Static_assert(sizeof skc_perm_strs / sizeof skc_perm_strs[0] == SKC_LEN(SKC_PERM_STR_COUNT),
 	       "perm_strs");
 _Static_assert(sizeof skc_secrets / sizeof skc_secrets[0] == SKC_LEN(SKC_SECRET_COUNT), "secrets");
+_Static_assert(sizeof skc_uses / sizeof skc_uses[0] == SKC_LEN(SKC_USE_COUNT), "uses");
 
 static const struct skc_table skc_the_table = {
 	.magic = SKC_MAGIC,
@@ -113,6 +125,8 @@ static const struct skc_table skc_the_table = {
 	.perm_str_count = SKC_PERM_STR_COUNT,
 	.secrets = skc_secrets,
 	.secret_count = SKC_SECRET_COUNT,
+	.uses = skc_uses,
+	.use_count = SKC_USE_COUNT,
 /* ==== SLOT meta ==== */
 	.agent_name = {0, 0},
 	.digest = {0, 0},

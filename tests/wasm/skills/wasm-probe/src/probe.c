@@ -1,0 +1,100 @@
+/*
+ * probe - one hostile or curious thing per call, for the WASM tests: the
+ * `do` argument (argv, flags style) names it. Prints one JSON line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int say_errno(const char *what, int rc)
+{
+	printf("{\"%s\":%d,\"errno\":%d,\"error\":\"%s\"}\n", what, rc, rc < 0 ? errno : 0,
+	       rc < 0 ? strerror(errno) : "");
+	return 0;
+}
+
+static int read_file(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return say_errno("open", fd);
+	char buf[256];
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n < 0)
+		return say_errno("read", -1);
+	buf[n] = 0;
+	buf[strcspn(buf, "\n\"\\")] = 0;
+	printf("{\"read\":\"%s\"}\n", buf);
+	return 0;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return say_errno("open", fd);
+	ssize_t n = write(fd, text, strlen(text));
+	close(fd);
+	return say_errno("write", n < 0 ? -1 : (int)n);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3 || strcmp(argv[1], "--do")) {
+		fprintf(stderr, "usage: probe --do WHAT [ARG]\n");
+		return 2;
+	}
+	const char *what = argv[2], *arg = argc > 4 ? argv[4] : "";
+	if (!strcmp(what, "echo")) {
+		printf("{\"argc\":%d,\"arg\":\"%s\"}\n", argc, arg);
+	} else if (!strcmp(what, "loop")) {
+		for (volatile uint64_t i = 0;; i++)
+			;
+	} else if (!strcmp(what, "trap")) {
+		__builtin_trap();
+	} else if (!strcmp(what, "oob")) {
+		/* Past the end of linear memory: a trap, never the host's memory. */
+		*(volatile uint32_t *)(uintptr_t)0xfffffff0u = 1;
+	} else if (!strcmp(what, "recurse")) {
+		volatile char pad[64];
+		pad[0] = (char)argc;
+		char *again[] = {argv[0], "--do", "recurse", NULL};
+		return main(3, again) + pad[0];
+	} else if (!strcmp(what, "bomb")) {
+		size_t mib = 0;
+		while (malloc(1 << 20))
+			mib++;
+		printf("{\"allocated_mib\":%zu}\n", mib);
+	} else if (!strcmp(what, "flood")) {
+		for (;;)
+			fputs("flood flood flood flood flood flood flood flood\n", stdout);
+	} else if (!strcmp(what, "exit")) {
+		exit(atoi(arg));
+	} else if (!strcmp(what, "env")) {
+		const char *v = getenv(arg);
+		printf("{\"set\":%s,\"value\":\"%s\"}\n", v ? "true" : "false", v ? v : "");
+	} else if (!strcmp(what, "clock")) {
+		struct timespec ts;
+		return say_errno("clock_gettime", clock_gettime(CLOCK_REALTIME, &ts));
+	} else if (!strcmp(what, "random")) {
+		unsigned char b[8];
+		return say_errno("getentropy", getentropy(b, sizeof b));
+	} else if (!strcmp(what, "read")) {
+		return read_file(arg);
+	} else if (!strcmp(what, "write")) {
+		return write_file(arg, "written by wasm\n");
+	} else if (!strcmp(what, "stderr")) {
+		fprintf(stderr, "a log line\n");
+		printf("{\"ok\":true}\n");
+	} else {
+		fprintf(stderr, "unknown --do %s\n", what);
+		return 2;
+	}
+	return 0;
+}
