@@ -359,17 +359,23 @@ $(BUILD)/bench-sse: bench/sse.c runtime/sse.c runtime/sse.h | $(BUILD)/.dir
 	$(say) CC $@
 	$(Q)$(CC) $(CFLAGS) -Iruntime -o $@ bench/sse.c runtime/sse.c
 
+$(BUILD)/bench-cmp: bench/cmp.c | $(BUILD)/.dir
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS) -o $@ $<
+
 $(BUILD)/bench-startup: bench/startup.c | $(BUILD)/.dir
 	$(say) CC $@
 	$(Q)$(CC) $(CFLAGS) -o $@ $<
 
 # The MCP benchmark compares against the official SDK that `make test` installs;
 # the agent benchmark plays a 50-turn session on the mock provider; the
-# start-up benchmark runs the agent's two link modes of the same table.
+# start-up benchmark runs the agent's two link modes of the same table; the
+# WASM benchmark bakes its own agent (bench/wasm.py).
 bench: $(SKILLC) $(AGENT_RT_LIB) $(AGENT_MAIN) $(BUILD)/bench-rss $(BUILD)/bench-mcp \
 	  $(BUILD)/bench-sse $(AGENT_BIN) $(MCP_SDK_DIR)/.installed \
-	  $(BUILD)/bench-startup $(AGENT_BIN).static $(AGENT_BIN).dynamic
+	  $(BUILD)/bench-startup $(AGENT_BIN).static $(AGENT_BIN).dynamic $(BUILD)/bench-cmp
 	$(Q)python3 bench/bake.py --build $(BUILD)
+	$(Q)python3 bench/wasm.py --build $(BUILD)
 	$(Q)python3 bench/mcp.py --build $(BUILD)
 	$(Q)$(BUILD)/bench-sse
 	$(Q)python3 bench/agent.py --build $(BUILD)

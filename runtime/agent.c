@@ -447,7 +447,7 @@ size_t ag_window(const json_t *history, uint32_t limit)
 
 static bool tool_active(const struct agent *a, const struct skc_tool *tool)
 {
-	return a->bi.active[tool->skill];
+	return bi_tool_active(&a->bi, tool);
 }
 
 /* The tools offered now: the builtins, then the active skills' tools. */

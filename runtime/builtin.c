@@ -50,6 +50,23 @@ const struct bi_def *bi_find(const char *name)
 	return NULL;
 }
 
+bool bi_tool_active(const struct bi_state *s, const struct skc_tool *tool)
+{
+	const struct skc_table *t = s->t;
+	if (s->active[tool->skill])
+		return true;
+	uint32_t idx = (uint32_t)(tool - t->tools);
+	for (uint32_t i = 0; i < t->skill_count; i++) {
+		const struct skc_skill *sk = &t->skills[i];
+		if (!s->active[i])
+			continue;
+		for (uint32_t k = 0; k < sk->use_count && sk->use_first + k < t->use_count; k++)
+			if (t->uses[sk->use_first + k] == idx)
+				return true;
+	}
+	return false;
+}
+
 int bi_state_init(struct bi_state *s, const struct skc_table *t, bool show_active)
 {
 	s->t = t;

@@ -41,6 +41,12 @@ struct bi_state {
 	bool show_active;   /* list_skills says which skills are active */
 };
 
+/*
+ * Whether a tool is offered now: its skill is active, or an active skill
+ * declares it in its frontmatter's `uses` (a plugin's tool it works with).
+ */
+bool bi_tool_active(const struct bi_state *s, const struct skc_tool *tool);
+
 /* 0, or -1 when out of memory. */
 int bi_state_init(struct bi_state *s, const struct skc_table *t, bool show_active);
 void bi_state_release(struct bi_state *s);

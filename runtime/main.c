@@ -186,6 +186,14 @@ static json_t *perm_json(const struct skc_table *t, const struct skc_tool *tool)
 							 sec->required, "set", getenv(name) != NULL));
 	}
 	json_object_set_new(o, "secrets", secrets);
+	if (tool->kind == SKC_KIND_WASM) {
+		/* What only the WASI shim grants: variables by name, clock, randomness. */
+		json_object_set_new(o, "env", perm_strs(t, g->env_first, g->env_count));
+		json_object_set_new(o, "clock", json_boolean(g->flags & SKC_PERM_CLOCK));
+		json_object_set_new(o, "random", json_boolean(g->flags & SKC_PERM_RANDOM));
+		json_object_set_new(json_object_get(o, "limits"), "memory",
+				    json_integer((json_int_t)(g->memory ? g->memory : 256 << 20)));
+	}
 	return o;
 }
 
@@ -213,19 +221,30 @@ static void perm_list(const char *in, const char *label, json_t *a, const char *
 	json_t *v;
 	json_array_foreach(a, i, v)
 		printf("%s%s", i ? ", " : "", json_string_value(v));
-	printf("%s%s\n", json_array_size(a) ? ", plus " : "", plus);
+	if (!plus) /* only what is listed */
+		printf("%s\n", json_array_size(a) ? "" : "nothing");
+	else
+		printf("%s%s\n", json_array_size(a) ? ", plus " : "", plus);
 }
 
 /* The same, for people: `show` prints it under "permissions:". */
 static void perm_text(const struct skc_table *t, const struct skc_tool *tool, const char *in)
 {
 	json_t *o = perm_json(t, tool);
+	bool wasm = tool->kind == SKC_KIND_WASM;
 	perm_list(in, "read", json_object_get(o, "read"),
-		  "the system's programs and libraries, the skill and its temporary directory");
-	perm_list(in, "write", json_object_get(o, "write"), "its temporary directory");
+		  wasm ? NULL : "the system's programs and libraries, the skill and its temporary directory");
+	perm_list(in, "write", json_object_get(o, "write"), wasm ? NULL : "its temporary directory");
+	if (wasm) {
+		perm_list(in, "environment", json_object_get(o, "env"), NULL);
+		printf("%sclock: %s; randomness: %s\n", in,
+		       json_is_true(json_object_get(o, "clock")) ? "granted" : "no",
+		       json_is_true(json_object_get(o, "random")) ? "granted" : "no");
+	}
 	const char *net = json_string_value(json_object_get(o, "network"));
 	if (!strcmp(net, "hosts")) {
-		printf("%snetwork: on; allowed hosts, passed in SKILLC_ALLOWED_HOSTS: ", in);
+		printf(wasm ? "%snetwork: through skillc.http_request, to the hosts: "
+			    : "%snetwork: on; allowed hosts, passed in SKILLC_ALLOWED_HOSTS: ", in);
 		size_t i;
 		json_t *v;
 		json_array_foreach(json_object_get(o, "hosts"), i, v)

@@ -396,7 +396,7 @@ static void call_builtin(struct mcp *m, const struct mcp_req *r, const struct bi
 
 static bool tool_visible(const struct mcp *m, const struct skc_tool *tool)
 {
-	return !m->o.scoped || m->bi.active[tool->skill];
+	return !m->o.scoped || bi_tool_active(&m->bi, tool);
 }
 
 static void m_tools_list(struct mcp *m, const struct mcp_req *r)
