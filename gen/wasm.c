@@ -887,9 +887,14 @@ static bool sec_memory(struct wm_ctx *c, struct wm_rd *r)
 				  "cannot compile; build for wasm32-wasip1 without -pthread or "
 				  "--shared-memory",
 			       off);
-		if (min > 65536 || (max != UINT64_MAX && (max > 65536 || max < min))) {
-			wm_bad(c, off, "memory limits %llu..%llu pages are invalid",
-			       (unsigned long long)min, (unsigned long long)max);
+		if (min > 65536) {
+			wm_bad(c, off, "an initial memory of %llu pages, more than 65536 (4 GiB)",
+			       (unsigned long long)min);
+			return false;
+		}
+		if (max != UINT64_MAX && (max > 65536 || max < min)) {
+			wm_bad(c, off, "a maximum memory of %llu pages, %s", (unsigned long long)max,
+			       max < min ? "less than the initial size" : "more than 65536 (4 GiB)");
 			return false;
 		}
 		if (min > c->mem_cap)
@@ -1114,6 +1119,8 @@ static bool sec_custom(struct wm_ctx *c, struct wm_rd *r, size_t sec_off)
 	size_t no, nn;
 	if (!rd_name(c, r, &no, &nn))
 		return false;
+	size_t payload = r->pos;
+	r->pos = r->end; /* dropped from the output, so nothing more to read */
 	if (nn != strlen(WM_TOOL_SECTION) || memcmp(c->b + no, WM_TOOL_SECTION, nn))
 		return true;
 	if (c->tool) {
@@ -1122,20 +1129,19 @@ static bool sec_custom(struct wm_ctx *c, struct wm_rd *r, size_t sec_off)
 		       sec_off, c->tool_off);
 		return true;
 	}
-	c->tool = c->b + r->pos;
-	c->tool_len = r->end - r->pos;
+	c->tool = c->b + payload;
+	c->tool_len = r->end - payload;
 	c->tool_off = sec_off;
 	for (size_t i = 0; i < c->tool_len;) {
 		size_t k = txt_utf8_len(c->tool + i, c->tool_len - i);
 		if (!k || c->tool[i] == 0) {
 			wm_err(c, "the '" WM_TOOL_SECTION "' section's JSON text has %s at offset "
 				  "0x%zx; it must be UTF-8 text",
-			       k ? "a NUL byte" : "invalid UTF-8", r->pos + i);
+			       k ? "a NUL byte" : "invalid UTF-8", payload + i);
 			break;
 		}
 		i += k;
 	}
-	r->pos = r->end;
 	return true;
 }
 
@@ -1324,8 +1330,8 @@ int wm_check(struct arena *a, struct diag *d, struct sk_module *m, const uint8_t
 		if (!wm_section(&c, id, &r, sec_off))
 			break;
 		if (r.pos != r.end) {
-			wm_bad(&c, r.pos, "%zu bytes left over at the end of the %s section",
-			       r.end - r.pos, wm_section_names[id]);
+			wm_bad(&c, r.pos, "%zu byte%s left over at the end of the %s section",
+			       r.end - r.pos, r.end - r.pos == 1 ? "" : "s", wm_section_names[id]);
 			break;
 		}
 		if (id) {
