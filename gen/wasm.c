@@ -183,6 +183,11 @@ static void wm_feature(struct wm_ctx *c, enum wm_feature f, size_t off, uint32_t
 	}
 }
 
+static const char *wm_s(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 /* A name from the input, printable and short, for a message. */
 static const char *wm_show(struct wm_ctx *c, size_t off, size_t n)
 {
@@ -1045,7 +1050,8 @@ static bool sec_code(struct wm_ctx *c, struct wm_rd *r)
 		return false;
 	c->has_code = true;
 	if (n != c->ndefined) {
-		wm_bad(c, start, "%u function bodies for %u declared functions", n, c->ndefined);
+		wm_bad(c, start, "%u function bod%s for %u declared function%s", n,
+		       n == 1 ? "y" : "ies", c->ndefined, wm_s(c->ndefined));
 		return false;
 	}
 	for (uint32_t i = 0; i < n; i++) {
@@ -1189,7 +1195,8 @@ static bool wm_header(struct wm_ctx *c)
 	}
 	unsigned version = b[4] | b[5] << 8, layer = b[6] | b[7] << 8;
 	if (layer == 1) {
-		wm_err(c, "a WebAssembly component (version 0x%x, layer 1), not a core module; "
+		wm_err(c, "the file is a WebAssembly component (version 0x%x, layer 1), not a core "
+			  "module; "
 			  "skillc takes WASI preview 1 command modules",
 		       version);
 		wm_note(c, "build for wasm32-wasip1 (wasm32-wasi) as a command that reads its JSON "
@@ -1211,7 +1218,8 @@ static bool wm_header(struct wm_ctx *c)
 static void wm_abi(struct wm_ctx *c)
 {
 	if (c->has_funcsec && c->ndefined && !c->has_code)
-		wm_bad(c, c->len, "%u functions declared but no code section", c->ndefined);
+		wm_bad(c, c->len, "%u function%s declared but no code section", c->ndefined,
+		       wm_s(c->ndefined));
 	if (c->has_datacount && c->datacount != c->ndata)
 		wm_bad(c, c->len, "the data count section says %u segments, but there are %u",
 		       c->datacount, c->ndata);
@@ -1226,7 +1234,7 @@ static void wm_abi(struct wm_ctx *c)
 		       c->nmems);
 
 	if (!c->has_start && c->has_initialize)
-		wm_err(c, "a reactor (library) module: it exports '_initialize' but no '_start'; a "
+		wm_err(c, "the module is a reactor (a library): it exports '_initialize' but no '_start'; a "
 			  "tool must be a WASI command: build a program with a main function (no "
 			  "-mexec-model=reactor; Rust: a bin crate, not a cdylib)");
 	else if (!c->has_start)
@@ -1265,7 +1273,7 @@ static void wm_report_features(struct wm_ctx *c)
 		else if (s->func != WM_NONE)
 			where = arena_printf(c->a, ", in function %u", s->func);
 		else if (s->nfuncs)
-			where = arena_printf(c->a, ", and in %u functions", s->nfuncs);
+			where = arena_printf(c->a, ", and in %u function%s", s->nfuncs, wm_s(s->nfuncs));
 		wm_err(c, "the module uses %s, which wasm2c 1.0.32 cannot compile (at offset "
 			  "0x%zx%s); %s",
 		       wm_features[f].what, s->off, where, wm_features[f].fix);

@@ -172,7 +172,7 @@ static const struct {
 	{"no _start", NULL, "(module " MEM " (func (export \"main\")))", 0,
 	 "exports no '_start' function"},
 	{"a reactor", NULL, "(module " MEM " (func (export \"_initialize\")))", 0,
-	 "a reactor (library) module"},
+	 "the module is a reactor (a library)"},
 	{"_start with a parameter", NULL,
 	 "(module " MEM " (func (export \"_start\") (param i32)))", 0,
 	 "has type (i32) -> (); a WASI command's entry point is () -> ()"},
@@ -328,8 +328,8 @@ static const struct {
 #define R(s) s, sizeof s - 1
 	{"the hand-built module", R(GOOD), NULL},
 	{"a component", R("\0asm\x0d\0\x01\0"),
-	 "a WebAssembly component (version 0xd, layer 1), not a core module; skillc takes WASI "
-	 "preview 1 command modules"},
+	 "a WebAssembly component (version 0xd, layer 1), not a core module; skillc "
+	 "takes WASI preview 1 command modules"},
 	{"how to build instead", R("\0asm\x0d\0\x01\0\x01\x00"), "cargo build --target wasm32-wasip1"},
 	{"empty", R(""), "not a WebAssembly binary (no '\\0asm' magic at offset 0x0)"},
 	{"text", R("hello, world"), "not a WebAssembly binary"},
@@ -360,7 +360,7 @@ static const struct {
 	{"a type index out of range", R(HDR TYPE "\x03\x02\x01\x05"),
 	 "type index 5 out of range (1 defined)"},
 	{"no code section", R(HDR TYPE FUNC MEMORY EXPORT),
-	 "1 functions declared but no code section"},
+	 "1 function declared but no code section"},
 	{"an export past the functions", R(HDR TYPE FUNC MEMORY "\x07\x0a\x01\x06_start\x00\x07"),
 	 "function index 7 out of range (1 defined)"},
 	{"an unknown instruction", R(HDR TYPE FUNC MEMORY EXPORT BODY("\xff")),
@@ -374,7 +374,7 @@ static const struct {
 					"\x0a\x06\x01\x04\x00\x0b\x01\x0b"),
 	 "function 0 has 2 bytes after its final 'end'"},
 	{"a body count mismatch", R(HDR TYPE FUNC MEMORY EXPORT "\x0a\x01\x00"),
-	 "0 function bodies for 1 declared functions"},
+	 "0 function bodies for 1 declared function"},
 	{"an i32.const overflow", R(HDR TYPE FUNC MEMORY EXPORT
 				    "\x0a\x0a\x01\x08\x00\x41\xff\xff\xff\xff\x4f\x0b"),
 	 "integer too large for 32 bits"},
