@@ -267,7 +267,7 @@ static void pl_config(struct pl_ctx *cx, const struct yml_node *v)
 		}
 		bool secret = false, required = false;
 		const struct yml_node *x = yml_get(pv, "x-secret");
-		if (x && yml_bool(x, &secret) != 0) {
+		if (x && (x->quoted || yml_bool(x, &secret) != 0)) {
 			diag_error(cx->d, cx->path, x->line, x->col,
 				   "'x-secret' must be true or false, not '%s'", pl_show(cx, x));
 			continue;
