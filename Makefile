@@ -49,7 +49,7 @@ say = @printf '  %-7s %s\n'
 endif
 
 DEPS_OK := $(BUILD)/.deps-ok
-GRAMMARS := python bash javascript
+GRAMMARS := python bash javascript toml
 GRAMMAR_DIR := $(BUILD)/grammars
 GRAMMAR_OBJS := $(foreach g,$(GRAMMARS),$(GRAMMAR_DIR)/tree-sitter-$(g)/parser.o \
 	$(GRAMMAR_DIR)/tree-sitter-$(g)/scanner.o)

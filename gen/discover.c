@@ -1,6 +1,7 @@
 #include "discover.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -283,6 +284,10 @@ static void disc_file(struct disc_walk *w, struct sk_skill *skill, const char *d
 	int in_scripts = slash && !strncmp(rel, "scripts/", 8) && !strchr(rel + 8, '/');
 	if (top && !strcmp(name, "SKILL.md"))
 		skill->skill_md = f->disk;
+	if (top && !strcmp(name, "manifest.toml")) {
+		skill->plugin_manifest = f->disk;
+		return;
+	}
 	if ((top || in_scripts) && disc_is_manifest(name)) {
 		if (skill->manifest) {
 			diag_error(w->d, disk, 0, 0, "skill '%s' has a second manifest",
@@ -347,13 +352,22 @@ static void disc_walk_dir(struct disc_walk *w, struct sk_skill *skill, const cha
 	/* Directories go in the dependency list too, so adding a file rebakes. */
 	disc_add_dep(w->a, w->m, disk);
 
-	/* A SKILL.md here starts a new skill whose files are its own. */
+	/*
+	 * A SKILL.md or a plugin's manifest.toml here starts a new skill whose
+	 * files are its own; outside any skill, so does a Skillz tool directory
+	 * (manifest.json beside a module).
+	 */
+	bool json = false, wasm = false, starts = false;
 	for (int i = 0; i < n; i++) {
-		if (!strcmp(ents[i]->d_name, "SKILL.md")) {
-			skill = disc_new_skill(w, disk, rel);
-			in_skill = "";
-			break;
-		}
+		const char *nm = ents[i]->d_name;
+		size_t l = strlen(nm);
+		starts |= !strcmp(nm, "SKILL.md") || !strcmp(nm, "manifest.toml");
+		json |= !strcmp(nm, "manifest.json");
+		wasm |= l > 5 && !strcmp(nm + l - 5, ".wasm");
+	}
+	if (starts || (!skill && json && wasm)) {
+		skill = disc_new_skill(w, disk, rel);
+		in_skill = "";
 	}
 
 	for (int i = 0; i < n; i++) {

@@ -1,8 +1,10 @@
 /*
  * discover.h - walk the roots and find skills, their files and tool candidates.
  *
- * Every directory holding a SKILL.md is a skill (nested ones too; a nested
- * skill's files belong to it, not to its parent). Skipped: .git,
+ * Every directory holding a SKILL.md or a plugin's manifest.toml is a skill
+ * (nested ones too; a nested skill's files belong to it, not to its
+ * parent); outside any skill, so is a Skillz tool directory (manifest.json
+ * beside a .wasm module). Skipped: .git,
  * node_modules, __pycache__ and virtualenvs. Symlinks are followed while
  * they stay inside the root; escaping ones, setuid/setgid files and special
  * files are errors. Top-level files of scripts/ whose interpreter is known

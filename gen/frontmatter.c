@@ -14,7 +14,7 @@
 enum { FM_MAX_NOISY = 20 };
 
 static const char *const fm_known[] = {
-	"name", "description", "license", "compatibility", "metadata", "allowed-tools",
+	"name", "description", "license", "compatibility", "metadata", "allowed-tools", "uses",
 };
 enum { FM_N_KNOWN = sizeof fm_known / sizeof fm_known[0] };
 
@@ -407,6 +407,46 @@ static void fm_metadata(struct fm_ctx *cx, const struct yml_node *v)
 	free(seen);
 }
 
+/*
+ * `uses`: the tools of other skills (or plugins) this one calls, each
+ * `plugin:<skill>/<tool>`, `<skill>/<tool>` or `<tool>`; validate resolves them.
+ */
+static int fm_uses(struct fm_ctx *cx, const struct yml_node *v)
+{
+	const char *word = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
+	struct sk_skill *sk = cx->skill;
+	if (v->kind != YML_SEQ) {
+		diag_error(cx->d, cx->path, v->line, v->col,
+			   "'uses' must be a list of tools like 'plugin:<skill>/<tool>', not a %s",
+			   yml_kind_name(v));
+		return -1;
+	}
+	sk->n_uses = 0;
+	for (size_t i = 0; i < v->n_items && i < 256; i++) {
+		const struct yml_node *u = v->items[i];
+		const char *s = fm_text(cx, "uses", u, DIAG_ERROR);
+		if (!s)
+			continue;
+		const char *p = strncmp(s, "plugin:", 7) ? s : s + 7;
+		size_t a = strspn(p, word);
+		const char *b = p[a] == '/' ? p + a + 1 : NULL;
+		size_t bn = b ? strspn(b, word) : 0;
+		if (!a || (b ? !bn || b[bn] : p[a] != '\0')) {
+			diag_error(cx->d, cx->path, u->line, u->col,
+				   "'uses' entry '%s' is not a tool reference; expected "
+				   "'plugin:<skill>/<tool>', '<skill>/<tool>' or '<tool>'",
+				   fm_show(cx, u));
+			continue;
+		}
+		struct sk_use *use = &ARENA_PUSH(cx->a, sk->uses, sk->n_uses, sk->cap_uses);
+		memset(use, 0, sizeof *use);
+		use->skill = b ? arena_strndup(cx->a, p, a) : NULL;
+		use->tool = b ? arena_strndup(cx->a, b, bn) : arena_strndup(cx->a, p, a);
+		use->loc = (struct sk_loc){cx->path, u->line, u->col};
+	}
+	return 0;
+}
+
 static int fm_field(struct fm_ctx *cx, int which, const struct yml_node *k,
 		    const struct yml_node *v, const char *dirname)
 {
@@ -434,6 +474,9 @@ static int fm_field(struct fm_ctx *cx, int which, const struct yml_node *k,
 		return 0;
 	case 5:
 		fm_allowed_tools(cx, v);
+		return 0;
+	case 6:
+		fm_uses(cx, v);
 		return 0;
 	}
 	return 0;
@@ -485,7 +528,7 @@ static int fm_walk(struct fm_ctx *cx, const struct yml_node *root, const char *d
 				if (n_unknown == 0)
 					diag_note(cx->d, cx->path, k->line, k->col,
 						  "the known fields are 'name', 'description', 'license', "
-						  "'compatibility', 'metadata' and 'allowed-tools'");
+						  "'compatibility', 'metadata', 'allowed-tools' and 'uses'");
 				unknown[n_unknown++] = k;
 			}
 			continue;

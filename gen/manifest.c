@@ -39,6 +39,7 @@ struct mf_tool {
 	const char *output_schema;     /* compact JSON text */
 	const char *annotations;       /* compact JSON text */
 	bool has_args, has_timeout, has_cap, has_params;
+	bool wasm; /* script names a WASM module (MF_WASM) */
 	uint8_t args;
 	uint32_t timeout_ms, output_cap;
 	struct mf_param *params;
@@ -58,6 +59,7 @@ struct mf_ctx {
 	struct arena *a;
 	struct diag *d;
 	const char *path;
+	unsigned flags; /* MF_WASM */
 };
 
 int mf_type_from_name(const char *s, uint8_t *type)
@@ -611,6 +613,132 @@ static void mf_param(struct mf_ctx *cx, struct mf_tool *t, const struct yml_node
 	ARENA_PUSH(cx->a, t->params, t->n_params, t->cap_params) = p;
 }
 
+/* A JSON Schema type word (only the names JSON Schema itself uses). */
+static int mf_schema_type(struct mf_ctx *cx, const char *what, const struct yml_node *v,
+			  uint8_t *out)
+{
+	static const char *const words[] = {"string", "integer", "number", "boolean", "array", NULL};
+	const char *s = v->kind == YML_SCALAR ? v->text : NULL;
+	for (uint8_t i = 0; s && words[i]; i++) {
+		if (!strcmp(s, words[i])) {
+			*out = i; /* the order of enum skc_type */
+			return 0;
+		}
+	}
+	diag_error(cx->d, cx->path, v->line, v->col,
+		   "unsupported %s '%s'; expected 'string', 'integer', 'number', 'boolean' or "
+		   "'array'",
+		   what, v->kind == YML_SCALAR ? mf_show(cx->a, v->text, v->len) : yml_kind_name(v));
+	return -1;
+}
+
+/*
+ * An `input_schema` (JSON Schema of an object) as the tool's parameter list:
+ * each property's type (with items.type), description, default and enum,
+ * and the schema's `required` list. Other JSON Schema words are left to the
+ * schema's authors: they do not change how a call is checked or passed.
+ */
+static void mf_input_schema(struct mf_ctx *cx, struct mf_tool *t, const struct yml_node *v)
+{
+	if (v->kind != YML_MAP) {
+		diag_error(cx->d, cx->path, v->line, v->col,
+			   "'input_schema' must be a mapping (a JSON Schema), not a %s",
+			   yml_kind_name(v));
+		return;
+	}
+	const struct yml_node *type = yml_get(v, "type"), *props = yml_get(v, "properties"),
+			      *req = yml_get(v, "required");
+	if (type && !(type->kind == YML_SCALAR && mf_is(type, "object"))) {
+		diag_error(cx->d, cx->path, type->line, type->col,
+			   "'input_schema' must have 'type' 'object' at its root");
+		return;
+	}
+	if (props && props->kind != YML_MAP) {
+		diag_error(cx->d, cx->path, props->line, props->col,
+			   "'properties' must be a mapping, not a %s", yml_kind_name(props));
+		return;
+	}
+	if (req && req->kind != YML_SEQ) {
+		diag_error(cx->d, cx->path, req->line, req->col,
+			   "'required' must be a list of property names, not a %s", yml_kind_name(req));
+		req = NULL;
+	}
+	t->has_params = true;
+	t->n_params = 0;
+	size_t n = props ? props->n_items / 2 : 0;
+	if (n > MF_MAX_ITEMS) {
+		diag_error(cx->d, cx->path, props->line, props->col,
+			   "too many properties (%zu); at most %d", n, MF_MAX_ITEMS);
+		t->has_params = false;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct yml_node *k = props->items[2 * i], *pv = props->items[2 * i + 1];
+		struct mf_param p = {.loc = mf_loc(cx, k)};
+		p.name = mf_str(cx, "property name", k);
+		if (!p.name)
+			continue;
+		if (pv->kind != YML_MAP) {
+			diag_error(cx->d, cx->path, pv->line, pv->col,
+				   "property '%s' must be a mapping (a JSON Schema), not a %s",
+				   mf_show(cx->a, k->text, k->len), yml_kind_name(pv));
+			continue;
+		}
+		const struct yml_node *x;
+		if ((x = yml_get(pv, "type")))
+			p.has_type = mf_schema_type(cx, "type", x, &p.type) == 0;
+		if ((x = yml_get(pv, "items"))) {
+			const struct yml_node *it = x->kind == YML_MAP ? yml_get(x, "type") : NULL;
+			if (!it)
+				diag_error(cx->d, cx->path, x->line, x->col,
+					   "'items' must be a mapping with a 'type'");
+			else if (mf_schema_type(cx, "items type", it, &p.item_type) == 0)
+				p.has_items = true;
+			if (p.has_items && p.item_type == SKC_T_ARRAY) {
+				diag_error(cx->d, cx->path, it->line, it->col,
+					   "'items' cannot be 'array': lists of lists are not supported");
+				p.has_items = false;
+			}
+		}
+		if ((x = yml_get(pv, "description")))
+			p.description = mf_str(cx, "description", x);
+		if ((x = yml_get(pv, "default"))) {
+			if (x->kind == YML_MAP)
+				diag_error(cx->d, cx->path, x->line, x->col,
+					   "'default' must be a value or a list, not a mapping");
+			else
+				p.default_json = mf_scalar_json(cx->a, x);
+		}
+		if ((x = yml_get(pv, "enum"))) {
+			if (x->kind != YML_SEQ) {
+				diag_error(cx->d, cx->path, x->line, x->col,
+					   "'enum' must be a list of values, not a %s", yml_kind_name(x));
+			} else {
+				for (size_t j = 0; j < x->n_items; j++)
+					if (x->items[j]->kind == YML_SCALAR)
+						ARENA_PUSH(cx->a, p.enum_json, p.n_enum, p.cap_enum) =
+							mf_scalar_json(cx->a, x->items[j]);
+			}
+		}
+		p.has_required = true;
+		for (size_t j = 0; req && j < req->n_items; j++)
+			if (req->items[j]->kind == YML_SCALAR && mf_is(req->items[j], p.name))
+				p.required = true;
+		ARENA_PUSH(cx->a, t->params, t->n_params, t->cap_params) = p;
+	}
+	for (size_t j = 0; req && j < req->n_items; j++) {
+		const struct yml_node *r = req->items[j];
+		bool found = false;
+		for (size_t i = 0; i < t->n_params && !found; i++)
+			found = r->kind == YML_SCALAR && mf_is(r, t->params[i].name);
+		if (!found)
+			diag_error(cx->d, cx->path, r->line, r->col,
+				   "'required' names '%s', which is not in 'properties'",
+				   r->kind == YML_SCALAR ? mf_show(cx->a, r->text, r->len)
+							 : yml_kind_name(r));
+	}
+}
+
 static void mf_entry(struct mf_ctx *cx, struct mf_manifest *m, const struct yml_node *e)
 {
 	static const char *const args[] = {"flags", "argv", "json", NULL};
@@ -660,6 +788,15 @@ static void mf_entry(struct mf_ctx *cx, struct mf_manifest *m, const struct yml_
 			pm_parse(cx->a, cx->d, cx->path, v, &t.perms);
 		} else if (mf_key(k, "secrets")) {
 			pm_parse_secrets(cx->a, cx->d, cx->path, v, &t.perms);
+		} else if ((cx->flags & MF_WASM) && mf_key(k, "wasm")) {
+			t.script = mf_str(cx, "wasm", v);
+			t.wasm = true;
+			if (t.script && !*t.script) {
+				diag_error(cx->d, cx->path, v->line, v->col, "'wasm' is empty");
+				t.script = NULL;
+			}
+		} else if ((cx->flags & MF_WASM) && mf_key(k, "input_schema")) {
+			mf_input_schema(cx, &t, v);
 		} else if (mf_key(k, "parameters")) {
 			if (v->kind != YML_SEQ) {
 				diag_error(cx->d, cx->path, v->line, v->col,
@@ -684,18 +821,45 @@ static void mf_entry(struct mf_ctx *cx, struct mf_manifest *m, const struct yml_
 		}
 	}
 	if (!t.script && !t.name) {
-		if (!yml_get(e, "script"))
-			diag_error(cx->d, cx->path, e->line, e->col,
-				   "manifest entry has no 'script'");
+		if (!yml_get(e, "script") && !yml_get(e, "wasm"))
+			diag_error(cx->d, cx->path, e->line, e->col, "manifest entry has no '%s'",
+				   cx->flags & MF_WASM ? "name' or 'wasm" : "script");
 		return;
 	}
 	ARENA_PUSH(cx->a, m->tools, m->n_tools, m->cap_tools) = t;
 }
 
+struct mf_manifest *mf_parse_entries(struct arena *a, struct diag *d, const char *path,
+				     const struct yml_node *list, unsigned flags)
+{
+	struct mf_ctx cx = {a, d, path, flags};
+	struct mf_manifest *m = arena_alloc(a, sizeof *m);
+	m->path = path;
+	if (!list)
+		return m;
+	if (list->kind == YML_MAP) {
+		mf_entry(&cx, m, list);
+		return m;
+	}
+	if (list->kind != YML_SEQ) {
+		diag_error(d, path, list->line, list->col, "'tools' must be a list, not a %s",
+			   yml_kind_name(list));
+		return m;
+	}
+	if (list->n_items > MF_MAX_ITEMS) {
+		diag_error(d, path, list->line, list->col, "too many tools (%zu); at most %d",
+			   list->n_items, MF_MAX_ITEMS);
+		return m;
+	}
+	for (size_t j = 0; j < list->n_items; j++)
+		mf_entry(&cx, m, list->items[j]);
+	return m;
+}
+
 struct mf_manifest *mf_parse(struct arena *a, struct diag *d, const char *path, const char *src,
 			     size_t len)
 {
-	struct mf_ctx cx = {a, d, path};
+	struct mf_ctx cx = {a, d, path, 0};
 	struct yml_node *root = yml_load(a, d, path, src, len, 0);
 	if (!root)
 		return NULL;
@@ -855,6 +1019,12 @@ static void mf_apply_params(struct arena *a, const struct mf_tool *e, struct sk_
 int mf_apply(struct arena *a, struct diag *d, const struct mf_manifest *m, struct sk_skill *skill,
 	     bool scripts_dir_manifest)
 {
+	return mf_apply_from(a, d, m, skill, scripts_dir_manifest, SK_FROM_MANIFEST);
+}
+
+int mf_apply_from(struct arena *a, struct diag *d, const struct mf_manifest *m,
+		  struct sk_skill *skill, bool scripts_dir_manifest, enum sk_origin from)
+{
 	if (!m)
 		return 0;
 	int errors = 0;
@@ -885,6 +1055,13 @@ int mf_apply(struct arena *a, struct diag *d, const struct mf_manifest *m, struc
 			idx[i] = mf_find_tool(skill, s);
 			if (idx[i] < 0 && alt)
 				idx[i] = mf_find_tool(skill, alt);
+			if (idx[i] < 0 && e->wasm) {
+				diag_error(d, path, e->loc.line, e->loc.col,
+					   "tool entry '%s' names module '%s', which is not in 'wasm_path'",
+					   shown, mf_show(a, e->script, strlen(e->script)));
+				errors++;
+				continue;
+			}
 			if (idx[i] < 0) {
 				const char *file = mf_has_file(skill, s)	    ? s
 						   : alt && mf_has_file(skill, alt) ? alt
@@ -938,11 +1115,11 @@ int mf_apply(struct arena *a, struct diag *d, const struct mf_manifest *m, struc
 			t->name = e->name;
 		if (e->description) {
 			t->description = e->description;
-			t->description_from = SK_FROM_MANIFEST;
+			t->description_from = from;
 		}
 		if (e->has_args) {
 			t->args = e->args;
-			t->args_from = SK_FROM_MANIFEST;
+			t->args_from = from;
 		}
 		if (e->interpreter)
 			t->interpreter = e->interpreter;
@@ -950,8 +1127,10 @@ int mf_apply(struct arena *a, struct diag *d, const struct mf_manifest *m, struc
 			t->timeout_ms = e->timeout_ms;
 		if (e->has_cap)
 			t->output_cap = e->output_cap;
-		if (e->has_params)
+		if (e->has_params) {
 			mf_apply_params(a, e, t);
+			t->params_from = from;
+		}
 		/* A title given only in the annotations is the tool's title too. */
 		if (e->title || e->ann_title)
 			t->title = e->title ? e->title : e->ann_title;
@@ -959,7 +1138,10 @@ int mf_apply(struct arena *a, struct diag *d, const struct mf_manifest *m, struc
 			t->output_schema = e->output_schema;
 		if (e->annotations)
 			t->annotations = e->annotations;
-		t->perms = e->perms;
+		/* The entry's own fields over what an earlier manifest granted. */
+		struct sk_perms own = e->perms;
+		pm_inherit(&own, &t->perms);
+		t->perms = own;
 	}
 	/* The skill's permissions fill in what each tool's own leave out. */
 	for (size_t i = 0; i < skill->n_tools; i++)

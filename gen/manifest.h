@@ -73,6 +73,25 @@ int mf_apply(struct arena *a, struct diag *d, const struct mf_manifest *m, struc
 	     bool scripts_dir_manifest);
 
 /*
+ * mf_apply with the origin `from` for what the entries set: SK_FROM_SCRIPT
+ * for metadata a WASM module declares about itself.
+ */
+int mf_apply_from(struct arena *a, struct diag *d, const struct mf_manifest *m,
+		  struct sk_skill *skill, bool scripts_dir_manifest, enum sk_origin from);
+
+/* Entries may name a WASM module (`wasm = "x.wasm"`, which becomes the
+ * entry's script) and give `input_schema` (a JSON Schema object) in place of
+ * `parameters`. */
+#define MF_WASM 1u
+
+/*
+ * Tool entries from a list already loaded (a manifest.toml's [[tools]], or
+ * one mapping: a WASM module's own description). NULL list: no entries.
+ */
+struct mf_manifest *mf_parse_entries(struct arena *a, struct diag *d, const char *path,
+				     const struct yml_node *list, unsigned flags);
+
+/*
  * "string" "integer" "number" "boolean" "array" and the aliases "str" "int"
  * "float" "bool" "list" (any case) to an SKC_T_* value. 0, or -1 if unknown.
  */

@@ -7,6 +7,7 @@
 #include "extract.h"
 #include "frontmatter.h"
 #include "manifest.h"
+#include "plugin.h"
 
 int parse_read_file(struct arena *a, struct diag *d, const char *path, char **out, size_t *len)
 {
@@ -41,19 +42,38 @@ int parse_read_file(struct arena *a, struct diag *d, const char *path, char **ou
 	return 0;
 }
 
+static bool parse_is_skillz(const struct sk_skill *s)
+{
+	const char *m = s->manifest;
+	size_t n = m ? strlen(m) : 0;
+	return !s->skill_md && !s->plugin_manifest && !s->manifest_in_scripts && n >= 13 &&
+	       !strcmp(m + n - 13, "manifest.json");
+}
+
+/*
+ * SKILL.md, then the scripts, then a plugin's manifest.toml (modules and
+ * their tools), then manifest.yml over all of it; the plugin's grant last,
+ * under each tool's own.
+ */
 static void parse_skill(struct arena *a, struct diag *d, struct sk_skill *s)
 {
 	char *src;
 	size_t len;
 	const char *base = strrchr(s->dir, '/') ? strrchr(s->dir, '/') + 1 : s->dir;
 	/* A skill that cannot be named is reported here and left out by validate. */
-	if (!s->skill_md) {
+	if (parse_is_skillz(s)) {
+		if (parse_read_file(a, d, s->manifest, &src, &len) != 0 ||
+		    pl_skillz(a, d, s, s->manifest, "", src, len) != 0)
+			s->name = s->description = NULL;
+		return;
+	}
+	if (!s->skill_md && !s->plugin_manifest) {
 		diag_error(d, s->dir, 0, 0, "'SKILL.md' is not a regular file");
 		s->name = s->description = NULL;
 		return;
 	}
-	if (parse_read_file(a, d, s->skill_md, &src, &len) != 0 ||
-	    fm_parse(a, d, s, s->skill_md, src, len, base) != 0) {
+	if (s->skill_md && (parse_read_file(a, d, s->skill_md, &src, &len) != 0 ||
+			    fm_parse(a, d, s, s->skill_md, src, len, base) != 0)) {
 		s->name = s->description = NULL;
 		return;
 	}
@@ -65,11 +85,24 @@ static void parse_skill(struct arena *a, struct diag *d, struct sk_skill *s)
 			ex_script(&cx, t, src, len);
 	}
 
+	if (s->plugin_manifest) {
+		struct pl_plugin *pl = NULL;
+		if (parse_read_file(a, d, s->plugin_manifest, &src, &len) == 0)
+			pl = pl_parse(a, d, s, src, len);
+		if (!pl) {
+			s->name = s->description = NULL;
+			return;
+		}
+		/* wm_check: check each of s->modules here (fills code, memory, tool_json). */
+		pl_apply(a, d, pl, s);
+	}
+
 	if (s->manifest && parse_read_file(a, d, s->manifest, &src, &len) == 0) {
 		struct mf_manifest *mf = mf_parse(a, d, s->manifest, src, len);
 		if (mf)
 			mf_apply(a, d, mf, s, s->manifest_in_scripts);
 	}
+	pl_inherit(s);
 }
 
 void parse_skills(struct arena *a, struct diag *d, struct sk_model *m)

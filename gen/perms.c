@@ -318,14 +318,68 @@ static void pm_limits(struct pm_ctx *cx, const struct yml_node *v, struct sk_per
 	}
 }
 
+/* Environment variables a WASM tool may read, passed by name from the agent's. */
+static void pm_env(struct pm_ctx *cx, const struct yml_node *v, struct sk_perms *p)
+{
+	const struct yml_node *one, *const *items;
+	size_t n;
+	if (!pm_list(cx, "env", v, &one, &items, &n))
+		return;
+	const char **names = arena_alloc(cx->a, (n + 1) * sizeof *names);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = pm_text(cx, "a variable's name", items[i]);
+		if (!s)
+			continue;
+		if (!pm_secret_name_ok(s)) {
+			diag_error(cx->d, cx->path, items[i]->line, items[i]->col,
+				   "invalid variable name '%s' in 'env'; use an environment variable "
+				   "name ([A-Za-z_][A-Za-z0-9_]*) that the runtime does not set itself",
+				   pm_show(cx, items[i]));
+			continue;
+		}
+		size_t j = 0;
+		while (j < k && strcmp(names[j], s))
+			j++;
+		if (j < k) {
+			diag_error(cx->d, cx->path, items[i]->line, items[i]->col,
+				   "variable '%s' is listed twice in 'env'", s);
+			continue;
+		}
+		names[k++] = s;
+	}
+	p->env = names;
+	p->n_env = k;
+	p->has_env = true;
+}
+
+/* clock = true, random = true: the WASI calls a WASM tool may make. */
+static void pm_flag(struct pm_ctx *cx, const struct yml_node *k, const struct yml_node *v,
+		    struct sk_perms *p)
+{
+	bool on, clock = pm_key(k, "clock");
+	if (yml_bool(v, &on) != 0) {
+		diag_error(cx->d, cx->path, v->line, v->col, "'%s' must be true or false, not '%s'",
+			   clock ? "clock" : "random", pm_show(cx, v));
+		return;
+	}
+	if (clock) {
+		p->clock = on;
+		p->has_clock = true;
+	} else {
+		p->random = on;
+		p->has_random = true;
+	}
+}
+
 void pm_parse(struct arena *a, struct diag *d, const char *path, const struct yml_node *v,
 	      struct sk_perms *p)
 {
 	struct pm_ctx cx = {a, d, path};
 	if (v->kind != YML_MAP) {
 		diag_error(d, path, v->line, v->col,
-			   "'permissions' must be a mapping with 'files', 'network' and 'limits', "
-			   "not a %s",
+			   "'permissions' must be a mapping with 'files', 'network', 'limits', "
+			   "'env', 'clock' and 'random', not a %s",
 			   yml_kind_name(v));
 		return;
 	}
@@ -337,10 +391,14 @@ void pm_parse(struct arena *a, struct diag *d, const char *path, const struct ym
 			pm_network(&cx, x, p);
 		else if (pm_key(k, "limits"))
 			pm_limits(&cx, x, p);
+		else if (pm_key(k, "env"))
+			pm_env(&cx, x, p);
+		else if (pm_key(k, "clock") || pm_key(k, "random"))
+			pm_flag(&cx, k, x, p);
 		else
 			diag_error(d, path, k->line, k->col,
-				   "unknown key '%s' in 'permissions'; expected 'files', 'network' "
-				   "or 'limits'",
+				   "unknown key '%s' in 'permissions'; expected 'files', 'network', "
+				   "'limits', 'env', 'clock' or 'random'",
 				   pm_show(&cx, k));
 	}
 }
@@ -462,5 +520,12 @@ void pm_inherit(struct sk_perms *p, const struct sk_perms *base)
 	PM_TAKE(file_size, has_file_size)
 	PM_TAKE(processes, has_processes)
 	PM_TAKE(cpu_s, has_cpu)
+	PM_TAKE(clock, has_clock)
+	PM_TAKE(random, has_random)
 #undef PM_TAKE
+	if (!p->has_env && base->has_env) {
+		p->env = base->env;
+		p->n_env = base->n_env;
+		p->has_env = true;
+	}
 }

@@ -13,13 +13,16 @@
  *       processes: 32
  *       file_size: 100m
  *       cpu: 30s                   # CPU seconds; s m h
+ *     env: [LANG_HINT]             # WASM tools: variables passed by name
+ *     clock: true                  # WASM tools: the WASI clock calls
+ *     random: true                 # WASM tools: the WASI random call
  *   secrets:                  # environment variables passed from the agent
  *     - GITHUB_TOKEN
  *     - {name: API_KEY, required: true}
  *
  * The same two keys inside a tool entry apply to that tool and replace the
  * skill's field by field (files.read, files.write, network, each limit,
- * secrets).
+ * secrets, env, clock, random).
  */
 #ifndef PERMS_H
 #define PERMS_H

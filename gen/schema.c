@@ -152,7 +152,8 @@ static json_t *schema_perms(const struct sk_perms *p)
 {
 	static const char *const net[] = {"none", "hosts", "all"};
 	if (!p->has_read && !p->has_write && !p->has_network && !p->has_secrets &&
-	    !p->has_memory && !p->has_file_size && !p->has_processes && !p->has_cpu)
+	    !p->has_memory && !p->has_file_size && !p->has_processes && !p->has_cpu &&
+	    !p->has_env && !p->has_clock && !p->has_random)
 		return NULL;
 	json_t *o = json_object();
 	if (p->has_read)
@@ -180,6 +181,12 @@ static json_t *schema_perms(const struct sk_perms *p)
 		}
 		json_object_set_new(o, "secrets", sec);
 	}
+	if (p->has_env)
+		json_object_set_new(o, "env", schema_strs(p->env, p->n_env));
+	if (p->has_clock)
+		json_object_set_new(o, "clock", json_boolean(p->clock));
+	if (p->has_random)
+		json_object_set_new(o, "random", json_boolean(p->random));
 	return o;
 }
 
@@ -195,6 +202,23 @@ json_t *schema_dump(struct arena *a, const struct sk_model *m)
 		for (size_t j = 0; j < s->n_files; j++)
 			json_array_append_new(files, json_string(s->files[j].path));
 		json_object_set_new(js, "files", files);
+		/* Plugin fields only where they are used: other skills dump as before. */
+		if (s->version)
+			json_object_set_new(js, "version", json_string(s->version));
+		if (s->n_modules) {
+			json_t *mods = json_array();
+			for (size_t j = 0; j < s->n_modules; j++)
+				json_array_append_new(mods, json_string(s->modules[j].path));
+			json_object_set_new(js, "modules", mods);
+		}
+		if (s->n_uses) {
+			json_t *uses = json_array();
+			for (size_t j = 0; j < s->n_uses; j++)
+				json_array_append_new(uses, s->uses[j].resolved
+								    ? json_string(s->uses[j].resolved->wire_name)
+								    : json_null());
+			json_object_set_new(js, "uses", uses);
+		}
 		for (size_t j = 0; j < s->n_tools; j++) {
 			const struct sk_tool *t = &s->tools[j];
 			json_t *jt = json_object(), *pass = json_object();
@@ -203,6 +227,9 @@ json_t *schema_dump(struct arena *a, const struct sk_model *m)
 			json_object_set_new(jt, "interpreter",
 					    t->interpreter ? json_string(t->interpreter) : json_null());
 			json_object_set_new(jt, "args", json_string(schema_args[t->args]));
+			if (t->kind == SKC_KIND_WASM)
+				json_object_set_new(jt, "module",
+						    json_string(s->modules[t->module].path));
 			json_object_set_new(jt, "description",
 					    json_string(schema_tool_description(a, s, t)));
 			json_object_set_new(jt, "title", json_string(schema_tool_title(a, t)));

@@ -231,6 +231,57 @@ static void val_references(struct diag *d, const struct sk_model *m, const struc
 	}
 }
 
+/*
+ * A `uses:` declaration: <skill>/<tool> exactly; <tool> in the skill's own
+ * namespace, else in the one skill that has it (several: ambiguous).
+ */
+static void val_uses(struct arena *a, struct diag *d, const struct sk_model *m, struct sk_skill *s)
+{
+	for (size_t i = 0; i < s->n_uses; i++) {
+		struct sk_use *u = &s->uses[i];
+		const struct sk_loc *l = &u->loc;
+		size_t tn = strlen(u->tool);
+		if (u->skill) {
+			u->resolved = val_find_tool(m, u->skill, strlen(u->skill), u->tool, tn);
+			bool known = false;
+			for (size_t j = 0; j < m->n_skills && !known; j++)
+				known = !strcmp(m->skills[j].name, u->skill);
+			if (!u->resolved)
+				diag_error(d, l->path, l->line, l->col,
+					   known ? "'uses' names 'plugin:%s/%s', but skill '%s' has no such tool"
+						 : "'uses' names 'plugin:%s/%s', but there is no skill '%s'",
+					   u->skill, u->tool, u->skill);
+			continue;
+		}
+		u->resolved = val_find_tool(m, s->name, strlen(s->name), u->tool, tn);
+		if (u->resolved)
+			continue;
+		const char *cands = NULL;
+		size_t n = 0;
+		for (size_t j = 0; j < m->n_skills; j++) {
+			const struct sk_skill *o = &m->skills[j];
+			const struct sk_tool *t = val_find_tool(m, o->name, strlen(o->name), u->tool, tn);
+			if (!t)
+				continue;
+			u->resolved = t;
+			cands = cands ? arena_printf(a, "%s, 'plugin:%s/%s'", cands, o->name, u->tool)
+				      : arena_printf(a, "'plugin:%s/%s'", o->name, u->tool);
+			n++;
+		}
+		if (n == 0)
+			diag_error(d, l->path, l->line, l->col,
+				   "'uses' names tool '%s', which no skill has; expected "
+				   "'plugin:<skill>/<tool>' or a tool of this skill",
+				   u->tool);
+		if (n > 1) {
+			diag_error(d, l->path, l->line, l->col,
+				   "'uses' names tool '%s', which %zu skills have: %s; say which", u->tool,
+				   n, cands);
+			u->resolved = NULL;
+		}
+	}
+}
+
 void validate_model(struct arena *a, struct diag *d, struct sk_model *m)
 {
 	/* Skills that parse could not name were reported there; leave them out. */
@@ -257,8 +308,12 @@ void validate_model(struct arena *a, struct diag *d, struct sk_model *m)
 		val_digest(s);
 	}
 
-	for (size_t i = 0; i < m->n_skills; i++)
-		val_references(d, m, &m->skills[i]);
+	for (size_t i = 0; i < m->n_skills; i++) {
+		/* A plugin without SKILL.md has no body of its own to scan. */
+		if (m->skills[i].skill_md)
+			val_references(d, m, &m->skills[i]);
+		val_uses(a, d, m, &m->skills[i]);
+	}
 
 	/* Wire names must be unique across skills too ("a" + "b__c" vs "a__b" + "c"). */
 	for (size_t i = 0; i < m->n_skills; i++)

@@ -37,7 +37,10 @@ fi
 
 grep -v '^#' "$here/grammars.lock" | while read -r name version integrity; do
 	[ -n "$name" ] || continue
-	dest="$build/grammars/$name"
+	# A scoped package (@scope/tree-sitter-x) unpacks to tree-sitter-x, and
+	# npm names its tarball scope-tree-sitter-x-<version>.tgz.
+	dir=${name##*/}
+	dest="$build/grammars/$dir"
 	if [ -f "$dest/.integrity" ] && [ "$(cat "$dest/.integrity")" = "$integrity" ]; then
 		continue
 	fi
@@ -46,7 +49,8 @@ grep -v '^#' "$here/grammars.lock" | while read -r name version integrity; do
 	trap 'rm -rf "$tmp"' EXIT
 	(cd "$tmp" && npm pack --silent "$name@$version" >/dev/null 2>npm.log) || {
 		cat "$tmp/npm.log" >&2; echo "deps: error: cannot fetch $name@$version from npm" >&2; exit 1; }
-	tgz="$tmp/$name-$version.tgz"
+	tgz=${name#@}
+	tgz="$tmp/${tgz//\//-}-$version.tgz"
 	algo=${integrity%%-*}
 	want=${integrity#*-}
 	# coreutils only: compare hex digests rather than base64 ones

@@ -86,7 +86,7 @@ static const struct {
 	{HEAD "version: 1\nauthor: me\nversion: 2\n" BODY, "s", 0, 0,
 	 P ":4:1: warning: unknown field 'version' in frontmatter\n"
 	 P ":4:1: note: the known fields are 'name', 'description', 'license', 'compatibility', "
-	   "'metadata' and 'allowed-tools'\n"
+	   "'metadata', 'allowed-tools' and 'uses'\n"
 	 P ":5:1: warning: unknown field 'author' in frontmatter\n"},
 	/* 22: allowed-tools as a list */
 	{HEAD "allowed-tools: [Read, \"Bash(git:*)\"]\n" BODY, "s", 0, 0,

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Make a plan
+echo plan

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Shared name
+echo
