@@ -25,10 +25,10 @@ SANITIZE ?=
 STATIC ?= 1
 MUSL_CC ?= musl-gcc
 
-# wasm2c's runtime (copied by mk/deps.sh) in bounds-check mode: Debian's
-# default guard-page mode reserves about 8 GiB of address space per instance
-# and costs far more per call. Its headers are read by runtime/wasi.c and by
-# the modules' C; every one of them must see the same settings.
+# wasm2c's runtime header (copied by mk/deps.sh; runtime/wasm_rt.c is ours)
+# in bounds-check mode: Debian's default guard-page mode reserves about
+# 8 GiB of address space per instance and costs far more per call. The
+# runtime and the modules' C must all see the same settings.
 WASM_RT_INC ?= $(BUILD)/wasm-rt
 WASM_DEFS := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_MAX_CALL_STACK_DEPTH=4000
 override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
@@ -57,8 +57,7 @@ GRAMMAR_OBJS := $(foreach g,$(GRAMMARS),$(GRAMMAR_DIR)/tree-sitter-$(g)/parser.o
 GEN_SRCS := $(sort $(wildcard gen/*.c))
 GEN_LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out gen/main.c,$(GEN_SRCS)))
 RT_SRCS := $(sort $(wildcard runtime/*.c))
-RT_LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out runtime/main.c,$(RT_SRCS))) \
-	$(BUILD)/runtime/wasm-rt-impl.o
+RT_LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out runtime/main.c,$(RT_SRCS)))
 RT_LIB := $(BUILD)/libskillc-runtime.a
 SKILLC := $(BUILD)/skillc
 
@@ -73,8 +72,7 @@ RT_LIBS := -ljansson -lcurl -lm
 STATIC_DIR := $(BUILD)/static
 STATIC_OK := $(STATIC_DIR)/.stamp
 MUSL := $(BUILD)/musl
-MUSL_RT_LIB_OBJS := $(patsubst %.c,$(MUSL)/%.o,$(filter-out runtime/main.c,$(RT_SRCS))) \
-	$(MUSL)/runtime/wasm-rt-impl.o
+MUSL_RT_LIB_OBJS := $(patsubst %.c,$(MUSL)/%.o,$(filter-out runtime/main.c,$(RT_SRCS)))
 MUSL_RT_LIB := $(MUSL)/libskillc-runtime.a
 # kinc: the kernel headers, which musl-gcc does not search by itself. musl's
 # memcpy is slow for the many tiny copies JSON work makes: on x86 GCC inlines
@@ -156,13 +154,6 @@ $(BUILD)/runtime/%.o: runtime/%.c $(FLAGS_STAMP) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-# wasm2c's runtime is third-party C: compiled without our warnings.
-WASM_RT_FLAGS = $(filter-out -Wall -Wextra -Werror -MMD -MP,$(CFLAGS)) -w
-$(BUILD)/runtime/wasm-rt-impl.o: $(FLAGS_STAMP) | $(DEPS_OK)
-	$(say) CC $@
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(WASM_RT_FLAGS) -c $(WASM_RT_INC)/wasm-rt-impl.c -o $@
-
 $(RT_LIB): $(RT_LIB_OBJS)
 	$(say) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -176,12 +167,6 @@ $(MUSL)/runtime/%.o: runtime/%.c $(MUSL_FLAGS_STAMP) | $(STATIC_OK)
 	$(say) CC $@
 	@mkdir -p $(dir $@)
 	$(Q)$(MUSL_CC) $(MUSL_CFLAGS) -c $< -o $@
-
-$(MUSL)/runtime/wasm-rt-impl.o: $(MUSL_FLAGS_STAMP) | $(STATIC_OK)
-	$(say) CC $@
-	@mkdir -p $(dir $@)
-	$(Q)$(MUSL_CC) $(filter-out -Wall -Wextra -Werror -MMD -MP,$(MUSL_CFLAGS)) -w \
-	  -c $(WASM_RT_INC)/wasm-rt-impl.c -o $@
 
 $(MUSL_RT_LIB): $(MUSL_RT_LIB_OBJS)
 	$(say) AR $@
@@ -207,7 +192,7 @@ WASI_CFLAGS ?= --target=wasm32-wasi --sysroot=/usr -O2
 PLUGIN_DIRS := $(patsubst %/manifest.toml,%,$(wildcard $(SKILLS)/*/manifest.toml))
 PLUGIN_WASM := $(foreach d,$(PLUGIN_DIRS),$(patsubst $(d)/src/%.c,$(d)/%.wasm,$(wildcard $(d)/src/*.c)))
 define plugin_rule
-$(1)/%.wasm: $(1)/src/%.c $(wildcard $(1)/src/*.h $(1)/src/*.json) | $(DEPS_OK)
+$(1)/%.wasm: $(1)/src/%.c $(wildcard $(1)/src/*) | $(DEPS_OK)
 	$$(say) WASM $$@
 	$$(Q)$$(WASI_CC) $$(WASI_CFLAGS) -Wall -Wextra -Werror -I$(1)/src -o $$@+ $$< && mv $$@+ $$@
 endef

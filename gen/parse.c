@@ -8,6 +8,7 @@
 #include "frontmatter.h"
 #include "manifest.h"
 #include "plugin.h"
+#include "wasm.h"
 
 int parse_read_file(struct arena *a, struct diag *d, const char *path, char **out, size_t *len)
 {
@@ -42,6 +43,32 @@ int parse_read_file(struct arena *a, struct diag *d, const char *path, char **ou
 	return 0;
 }
 
+/*
+ * Check each WASM module (wasm.h): what wasm2c will get, its memory, and
+ * its own description of its tool. The cap on its memory at start is the
+ * plugin's memory limit, else the runtime's default for WASM tools.
+ */
+static void parse_modules(struct arena *a, struct diag *d, struct sk_skill *s)
+{
+	uint64_t cap = s->perms.has_memory && s->perms.memory ? s->perms.memory >> 16
+							      : WM_DEFAULT_MEM_CAP_PAGES;
+	if (cap > 65536)
+		cap = 65536;
+	for (size_t i = 0; i < s->n_modules; i++) {
+		struct sk_module *m = &s->modules[i];
+		char *src;
+		size_t len;
+		if (parse_read_file(a, d, m->disk, &src, &len) != 0)
+			continue;
+		/* What is wrong inside a module is said of the module's file (with
+		 * byte offsets), not of the manifest line that lists it. */
+		struct sk_loc listed = m->loc;
+		m->loc = (struct sk_loc){.path = m->disk};
+		wm_check(a, d, m, (const uint8_t *)src, len, (uint32_t)cap);
+		m->loc = listed;
+	}
+}
+
 static bool parse_is_skillz(const struct sk_skill *s)
 {
 	const char *m = s->manifest;
@@ -63,8 +90,11 @@ static void parse_skill(struct arena *a, struct diag *d, struct sk_skill *s)
 	/* A skill that cannot be named is reported here and left out by validate. */
 	if (parse_is_skillz(s)) {
 		if (parse_read_file(a, d, s->manifest, &src, &len) != 0 ||
-		    pl_skillz(a, d, s, s->manifest, "", src, len) != 0)
+		    pl_skillz(a, d, s, s->manifest, "", src, len) != 0) {
 			s->name = s->description = NULL;
+			return;
+		}
+		parse_modules(a, d, s);
 		return;
 	}
 	if (!s->skill_md && !s->plugin_manifest) {
@@ -93,7 +123,7 @@ static void parse_skill(struct arena *a, struct diag *d, struct sk_skill *s)
 			s->name = s->description = NULL;
 			return;
 		}
-		/* wm_check: check each of s->modules here (fills code, memory, tool_json). */
+		parse_modules(a, d, s);
 		pl_apply(a, d, pl, s);
 	}
 

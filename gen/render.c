@@ -440,7 +440,7 @@ static void slot_ids(struct render_ctx *r, struct emit *e)
 static void slot_skills(struct render_ctx *r, struct emit *e)
 {
 	if (!r->m->n_skills)
-		emit(e, "{{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, 0},");
+		emit(e, "{.tool_first = 0},");
 	for (size_t i = 0; i < r->m->n_skills; i++) {
 		const struct skc_skill *s = &r->skills[i];
 		emit(e, "[SKC_SKILL_%s] = {", r->skill_ids[i]);
@@ -470,8 +470,7 @@ static void slot_tools(struct render_ctx *r, struct emit *e)
 	static const char *const args[] = {"SKC_ARGS_FLAGS", "SKC_ARGS_ARGV", "SKC_ARGS_JSON"};
 	static const char *const net[] = {"SKC_NET_NONE", "SKC_NET_HOSTS", "SKC_NET_ALL"};
 	if (!r->n_tools)
-		emit(e, "{{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, "
-			"0, 0, 0, 0, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}},");
+		emit(e, "{.skill = 0},");
 	for (size_t i = 0; i < r->n_tools; i++) {
 		const struct skc_tool *t = &r->tools[i];
 		emit(e, "[SKC_TOOL_%s] = {", r->tool_ids[i]);

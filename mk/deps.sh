@@ -71,10 +71,10 @@ grep -v '^#' "$here/grammars.lock" | while read -r name version integrity; do
 	rm -rf "$tmp"
 	trap - EXIT
 done
-# wasm2c's runtime, beside the build: musl-gcc does not search /usr/include.
+# wasm2c's runtime header, beside the build: musl-gcc does not search
+# /usr/include. (Its implementation is runtime/wasm_rt.c.)
 mkdir -p "$build/wasm-rt"
-for f in /usr/include/wasm-rt.h /usr/share/wabt/wasm2c/wasm-rt-impl.h \
-	/usr/share/wabt/wasm2c/wasm-rt-impl.c; do
+for f in /usr/include/wasm-rt.h; do
 	[ -f "$f" ] || { echo "deps: error: $f is missing (package wabt)" >&2; exit 1; }
 	cmp -s "$f" "$build/wasm-rt/${f##*/}" || cp "$f" "$build/wasm-rt/"
 done

@@ -294,10 +294,11 @@ static enum inv_status inv_start_wasm(const struct skc_table *t, const struct sk
 		uint32_t k = wr ? g->write_first + i - g->read_count : g->read_first + i;
 		if (k >= t->perm_str_count)
 			continue;
-		const char *guest = skc_str(t, t->perm_strs[k]);
-		if (!(pre_host[np] = sb_expand_path(guest)))
+		/* The module sees the directory where it is on the host, "~" expanded,
+		 * so paths a model passes mean the same to a WASM tool as to a script. */
+		if (!(pre_host[np] = sb_expand_path(skc_str(t, t->perm_strs[k]))))
 			continue; /* "~" without a HOME: nothing to grant */
-		pre[np] = (struct wasi_preopen){.host = pre_host[np], .guest = guest, .write = wr};
+		pre[np] = (struct wasi_preopen){.host = pre_host[np], .guest = pre_host[np], .write = wr};
 		np++;
 	}
 	w.cfg.pre = pre;

@@ -29,7 +29,6 @@
 #include <unistd.h>
 
 #include "wasi_impl.h"
-#include "wasm-rt-impl.h"
 
 /* WASI file types. */
 enum { FT_UNKNOWN = 0, FT_BLOCK = 1, FT_CHAR = 2, FT_DIR = 3, FT_FILE = 4, FT_SYMLINK = 7 };
@@ -560,7 +559,8 @@ static int open_beneath(int dirfd, const char *path, int flags, mode_t mode)
 #ifdef SYS_openat2
 	struct {
 		u64 flags, mode, resolve;
-	} how = {(u64)(flags | O_CLOEXEC), (u64)mode, 0x08 /* BENEATH */ | 0x02 /* NO_MAGICLINKS */};
+	} how = {(u64)(flags | O_CLOEXEC), (flags & O_CREAT) ? (u64)mode : 0, /* else EINVAL */
+		 0x08 /* BENEATH */ | 0x02 /* NO_MAGICLINKS */};
 	long r = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 	if (r >= 0 || errno != ENOSYS)
 		return (int)r;
@@ -860,6 +860,7 @@ int wasi_run(const struct skc_wasm *mod, const struct wasi_config *cfg)
 					       .pre = (int)i};
 	}
 
+	wasm_rt_mem_cap_pages = cfg->mem_cap_pages;
 	wasm_rt_init();
 	mod->init_module();
 	void *inst = calloc(1, mod->instance_size);
@@ -867,15 +868,13 @@ int wasi_run(const struct skc_wasm *mod, const struct wasi_config *cfg)
 		dprintf(2, "wasi: %s: out of memory\n", cfg->tool);
 		return 70;
 	}
-	/* instantiate allocates the initial memory and copies the data
-	 * segments: a module too big for the cap traps here, not later. */
-	int trap = wasm_rt_impl_try();
+	/* instantiate reserves the memory and copies the data segments: a
+	 * module too big for the cap traps there, not later. */
+	wasm_rt_set_unwind_target(&wasm_rt_jmp_buf);
+	int trap = setjmp(wasm_rt_jmp_buf);
 	if (!trap) {
 		mod->instantiate(inst, &h);
 		h.mem = mod->memory ? mod->memory(inst) : NULL;
-		if (h.mem && h.mem->max_pages > cfg->mem_cap_pages)
-			h.mem->max_pages = cfg->mem_cap_pages < h.mem->pages ? h.mem->pages
-									   : cfg->mem_cap_pages;
 		mod->start(inst);
 		return 0;
 	}

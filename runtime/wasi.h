@@ -29,7 +29,7 @@ extern const size_t wasi_n_imports;
 const struct wasi_import *wasi_find(const char *module, size_t module_len, const char *name,
 				    size_t name_len);
 
-/* A directory the module sees, at `guest` (absolute, as given in the grant). */
+/* A directory the module sees, at `guest` (its absolute path on the host). */
 struct wasi_preopen {
 	const char *host;  /* absolute path on this host */
 	const char *guest;

@@ -5,6 +5,7 @@
 #ifndef WASI_IMPL_H
 #define WASI_IMPL_H
 
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +43,11 @@ struct wasi_host_ctx {
 	struct wasi_fd fds[WASI_MAX_FDS];
 	unsigned refused; /* bit per kind of grant already said to be missing */
 };
+
+/* wasm_rt.c: where a trap jumps to, and the most linear memory a module
+ * gets, in pages (its declared maximum is lowered to it). */
+extern jmp_buf wasm_rt_jmp_buf;
+extern uint32_t wasm_rt_mem_cap_pages;
 
 /* A line on the tool's stderr, prefixed with "wasi: <tool>: ". */
 void wasi_log(struct wasi_host_ctx *h, const char *msg);

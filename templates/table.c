@@ -50,13 +50,13 @@ extern const unsigned char skc_data[];
 
 static const struct skc_skill skc_skills[SKC_LEN(SKC_SKILL_COUNT)] = {
 /* ==== SLOT skills ==== */
-	{{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, 0},
+	{.tool_first = 0},
 /* ==== END skills ==== */
 };
 
 static const struct skc_tool skc_tools[SKC_LEN(SKC_TOOL_COUNT)] = {
 /* ==== SLOT tools ==== */
-	{{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, 0, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+	{.skill = 0},
 /* ==== END tools ==== */
 };
 

@@ -44,6 +44,17 @@ static int write_file(const char *path, const char *text)
 	return say_errno("write", n < 0 ? -1 : (int)n);
 }
 
+/* Unbounded recursion with a side effect at each level: never optimized out. */
+static volatile int depth;
+
+__attribute__((noinline)) static int recurse(int n)
+{
+	volatile char pad[64];
+	pad[0] = (char)n;
+	depth = n;
+	return depth >= 0 ? recurse(n + 1) + pad[0] : 0; /* depth never goes below 0 */
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3 || strcmp(argv[1], "--do")) {
@@ -62,14 +73,13 @@ int main(int argc, char **argv)
 		/* Past the end of linear memory: a trap, never the host's memory. */
 		*(volatile uint32_t *)(uintptr_t)0xfffffff0u = 1;
 	} else if (!strcmp(what, "recurse")) {
-		volatile char pad[64];
-		pad[0] = (char)argc;
-		char *again[] = {argv[0], "--do", "recurse", NULL};
-		return main(3, again) + pad[0];
+		return recurse(1);
 	} else if (!strcmp(what, "bomb")) {
+		/* Every page written through volatile, so nothing can be elided. */
 		size_t mib = 0;
-		while (malloc(1 << 20))
-			mib++;
+		for (volatile char *p; (p = malloc(1 << 20)); mib++)
+			for (size_t k = 0; k < 1 << 20; k += 4096)
+				p[k] = 1;
 		printf("{\"allocated_mib\":%zu}\n", mib);
 	} else if (!strcmp(what, "flood")) {
 		for (;;)

@@ -1,0 +1,3 @@
+(module
+  (memory (export "memory") 512)
+  (func (export "_start")))
