@@ -283,6 +283,7 @@ static json_t *show_tool_json(const struct skc_table *t, const struct skc_tool *
 	json_object_set_new(o, "skill", json_string(skc_str(t, t->skills[tool->skill].name)));
 	json_object_set_new(o, "description", json_string(skc_str(t, tool->description)));
 	json_object_set_new(o, "script", json_string(skc_str(t, tool->script)));
+	json_object_set_new(o, "kind", json_string(tool->kind == SKC_KIND_WASM ? "wasm" : "script"));
 	json_object_set_new(o, "inputSchema", json_loads(skc_str(t, tool->schema), 0, &je));
 	json_object_set_new(o, "permissions", perm_json(t, tool));
 	return o;
@@ -301,6 +302,13 @@ static int cmd_show(const struct skc_table *t, const char *name, int json)
 			if (s->compatibility.len)
 				json_object_set_new(o, "compatibility",
 						    json_string(skc_str(t, s->compatibility)));
+			if (s->version.len)
+				json_object_set_new(o, "version", json_string(skc_str(t, s->version)));
+			json_t *uses = json_array();
+			for (uint32_t j = 0; j < s->use_count && s->use_first + j < t->use_count; j++)
+				json_array_append_new(uses, json_string(skc_str(
+					t, t->tools[t->uses[s->use_first + j]].wire_name)));
+			json_object_set_new(o, "uses", uses);
 			json_object_set_new(o, "body", json_stringn(skc_str(t, s->body), s->body.len));
 			for (uint32_t j = 0; j < s->tool_count; j++)
 				json_array_append_new(tools, show_tool_json(t, &t->tools[s->tool_first + j]));
@@ -317,6 +325,8 @@ static int cmd_show(const struct skc_table *t, const char *name, int json)
 			printf("compatibility: %s\n", skc_str(t, s->compatibility));
 		if (s->license.len)
 			printf("license: %s\n", skc_str(t, s->license));
+		if (s->version.len)
+			printf("version: %s\n", skc_str(t, s->version));
 		printf("\ntools:\n");
 		for (uint32_t j = 0; j < s->tool_count; j++) {
 			const struct skc_tool *tool = &t->tools[s->tool_first + j];
@@ -325,6 +335,11 @@ static int cmd_show(const struct skc_table *t, const char *name, int json)
 		}
 		if (!s->tool_count)
 			printf("  (none)\n");
+		if (s->use_count) {
+			printf("\nuses (offered with it when it is active):\n");
+			for (uint32_t j = 0; j < s->use_count && s->use_first + j < t->use_count; j++)
+				printf("  %s\n", skc_str(t, t->tools[t->uses[s->use_first + j]].wire_name));
+		}
 		printf("\nfiles:\n");
 		for (uint32_t j = 0; j < s->file_count; j++)
 			printf("  %s\n", skc_str(t, t->files[s->file_first + j].path));
@@ -346,9 +361,10 @@ static int cmd_show(const struct skc_table *t, const char *name, int json)
 	if (json)
 		return cli_json_out(show_tool_json(t, tool));
 	static const char *const styles[] = {"flags", "argv", "json"};
-	printf("%s\n%s\n\nscript: %s (arguments as %s)\n", skc_str(t, tool->wire_name),
-	       skc_str(t, tool->description), skc_str(t, tool->script),
-	       tool->args < 3 ? styles[tool->args] : "?");
+	bool wasm = tool->kind == SKC_KIND_WASM;
+	printf("%s\n%s\n\n%s: %s (%sarguments as %s)\n", skc_str(t, tool->wire_name),
+	       skc_str(t, tool->description), wasm ? "module" : "script", skc_str(t, tool->script),
+	       wasm ? "WebAssembly; " : "", tool->args < 3 ? styles[tool->args] : "?");
 	printf("\nparameters:\n");
 	for (uint32_t k = 0; k < tool->param_count; k++)
 		show_param(t, &t->params[tool->param_first + k]);

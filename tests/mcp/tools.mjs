@@ -79,6 +79,19 @@ const CALLS = {
 			assert.equal(typeof snap.memory, 'object');
 		},
 	},
+	// WASM tools (skills/text-kit), compiled into the agent by wasm2c.
+	'text-kit__digest': {
+		args: { text: 'abc', algorithm: 'sha256' },
+		ok: (text) => assert.deepEqual(JSON.parse(text), {
+			algorithm: 'sha256', encoding: 'hex', bytes: 3,
+			digest: createHash('sha256').update('abc').digest('hex'),
+		}),
+	},
+	'text-kit__transform': {
+		args: { text: 'Hello, MCP client', op: 'base64-encode' },
+		ok: (text) => assert.equal(JSON.parse(text).result,
+			Buffer.from('Hello, MCP client').toString('base64')),
+	},
 	'system-info__top_procs': {
 		args: { count: 3, key: 'mem' },
 		ok: (text) => {

@@ -1308,6 +1308,38 @@ START_TEST(test_secret_stays)
 }
 END_TEST
 
+/*
+ * WASM tools in a conversation (the wasm-probe agent, tests/wasm/skills):
+ * a tool that traps and one that loops come back to the model as errors,
+ * the agent carries on, and a working call's output reaches the model.
+ */
+START_TEST(test_wasm_tools)
+{
+	agent_override = tu_env("WASM_AGENT", "build/wasmprobe");
+	mock_start("{'steps': ["
+		   "{'reply': {'tool_calls': [{'name': 'activate_skill', 'arguments': {'name': 'wasm-probe'}}]}},"
+		   "{'reply': {'tool_calls': [{'id': 't1', 'name': 'wasm-probe__probe', 'arguments': {'do': 'trap'}},"
+		   "{'id': 't2', 'name': 'wasm-probe__probe', 'arguments': {'do': 'loop'}}]}},"
+		   "{'reply': {'tool_calls': [{'id': 't3', 'name': 'wasm-probe__probe', 'arguments': {'do': 'echo', 'arg': 'still here'}}]}},"
+		   "{'reply': {'text': 'Done.'}}]}");
+	struct tu_run r;
+	run_env(&r, "OPENAI_API_KEY=test-key",
+		"run --no-stream --tool-timeout 1 --provider openai --base-url http://127.0.0.1:%d/v1 "
+		"'Probe the sandbox.'", cx.port);
+	json_t *log = mock_stop();
+	agent_override = NULL;
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "Done.\n");
+	ck_assert_uint_eq(json_array_size(log), 4);
+	json_t *b2 = body_of(log, 2), *b3 = body_of(log, 3);
+	ck_has(oa_result(b2, "t1"), "trapped: unreachable instruction executed");
+	ck_has(oa_result(b2, "t2"), "timed out after 1 s");
+	ck_has(oa_result(b3, "t3"), "\"arg\":\"still here\"");
+	json_decref(log);
+	tu_run_release(&r);
+}
+END_TEST
+
 Suite *suite_agent_e2e(void)
 {
 	Suite *s = suite_create("agent_e2e");
@@ -1326,6 +1358,7 @@ Suite *suite_agent_e2e(void)
 	tcase_add_test(tc, test_chat);
 	tcase_add_test(tc, test_task_stdin);
 	tcase_add_test(tc, test_secret_stays);
+	tcase_add_test(tc, test_wasm_tools);
 	suite_add_tcase(s, tc);
 	TCase *tn = tcase_create("network");
 	tcase_add_checked_fixture(tn, setup, teardown);
