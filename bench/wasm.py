@@ -27,11 +27,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 PY_DIGEST = '''#!/usr/bin/env python3
-"""The SHA-256 of a text, in hex.
-
-Args:
-    text (str): the text to hash
-"""
+"""The SHA-256 of a text, in hex."""
 import hashlib, json, sys
 
 args = json.load(sys.stdin)
@@ -44,6 +40,8 @@ PY_MANIFEST = '''tools:
   - name: digest
     script: scripts/digest.py
     args: json
+    parameters:
+      - {name: text, type: string, required: true}
 '''
 
 
@@ -80,7 +78,7 @@ def main():
     ap.add_argument("--runs", type=int, default=60)
     ap.add_argument("--funcs", type=int, default=3000, help="functions in the bake-cost module")
     a = ap.parse_args()
-    build = os.path.abspath(a.build)
+    build = os.path.abspath(os.path.join(ROOT, a.build))
     tmp = tempfile.mkdtemp(prefix="bench-wasm-")
     try:
         # The four ways to run the digest.

@@ -416,7 +416,9 @@ enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool
 	const char *iw[16];
 	size_t n_iw = inv_interpreter(t, tool, interp, sizeof interp, iw, 16);
 	const char **argv = calloc(n_iw + n_words + 2, sizeof *argv);
-	const char **extra = calloc(c->n_secrets + 5, sizeof *extra);
+	const struct skc_perms *gp = &tool->perms;
+	const char **extra = calloc(c->n_secrets + gp->env_count + 5, sizeof *extra);
+	char **env_named = calloc((size_t)gp->env_count + 1, sizeof *env_named);
 	char *env_name = NULL, *env_dir = NULL, *env_tmp = NULL, *env_hosts = NULL,
 	     *script_arg = NULL;
 	char **env = NULL;
@@ -426,7 +428,7 @@ enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool
 	bool have_pol = false;
 	enum inv_status st = INV_CANNOT_RUN;
 	snprintf(err, errn, "out of memory");
-	if (!argv || !extra)
+	if (!argv || !extra || !env_named)
 		goto out;
 	size_t k = 0;
 	for (size_t i = 0; i < n_iw; i++)
@@ -473,6 +475,12 @@ enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool
 			w += (size_t)sprintf(env_hosts + w, "%s%s", i ? "," : "",
 					     skc_str(t, t->perm_strs[g->host_first + i]));
 		extra[x++] = env_hosts;
+	}
+	/* Variables the grant names (`env`, a plugin's settings), when set. */
+	for (uint32_t i = 0; i < gp->env_count && gp->env_first + i < t->perm_str_count; i++) {
+		const char *name = skc_str(t, t->perm_strs[gp->env_first + i]), *v = getenv(name);
+		if (v && !(extra[x++] = env_named[i] = inv_strcat3(name, "=", v)))
+			goto out;
 	}
 	for (size_t i = 0; i < c->n_secrets; i++)
 		extra[x++] = c->secrets[i];
@@ -521,6 +529,9 @@ out:
 	free(env_dir);
 	free(env_tmp);
 	free(env_hosts);
+	for (uint32_t i = 0; env_named && i < gp->env_count; i++)
+		free(env_named[i]);
+	free(env_named);
 	free(extra);
 	free(argv);
 	ra_words_free(words);

@@ -1,6 +1,6 @@
 """Call tools through `AGENT mcp` and print every reply.
 
-    mcp_call.py AGENT REQUEST...
+    mcp_call.py AGENT [--scoped] REQUEST...
 
 Each REQUEST is a JSON-RPC request without "jsonrpc" and "id"; they are sent
 after the handshake with ids 2, 3, ... Standard input is closed only once
@@ -13,8 +13,10 @@ import sys
 
 
 def main():
-    agent, reqs = sys.argv[1], [json.loads(a) for a in sys.argv[2:]]
-    p = subprocess.Popen([agent, "mcp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    agent, rest = sys.argv[1], sys.argv[2:]
+    flags = [rest.pop(0)] if rest and rest[0] == "--scoped" else []
+    reqs = [json.loads(a) for a in rest]
+    p = subprocess.Popen([agent, "mcp"] + flags, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     init = {"method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {},
                                                "clientInfo": {"name": "mcp_call", "version": "1"}}}
     want = set()

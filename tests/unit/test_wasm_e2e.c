@@ -343,6 +343,51 @@ START_TEST(test_granted_write_landed)
 }
 END_TEST
 
+/* A plugin's grant is shared: its script tool and its WASM tool both get
+ * the plugin's `env`; a tool's own `env` replaces it, field by field. */
+START_TEST(test_shared_grant)
+{
+	struct tu_run r;
+	tu_run(&r, "PLUGIN_VAR=plugin-value %s call wasm-probe__shared_env", probe_agent());
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "PLUGIN_VAR=plugin-value PROBE_VAR=unset\n");
+	tu_run_release(&r);
+	probe(&r, "PLUGIN_VAR=plugin-value", "probe", "env", "PLUGIN_VAR");
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "{\"set\":true,\"value\":\"plugin-value\"}\n");
+	tu_run_release(&r);
+	probe(&r, "PLUGIN_VAR=plugin-value", "probe_granted", "env", "PLUGIN_VAR");
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "{\"set\":false,\"value\":\"\"}\n");
+	tu_run_release(&r);
+}
+END_TEST
+
+/* `uses:` at run time: activating uses-demo, which has no tools of its
+ * own, offers the plugin tool it declares (mcp --scoped lists only what is
+ * offered). */
+START_TEST(test_uses_offered)
+{
+	struct tu_run r;
+	tu_run(&r,
+	       "python3 %s/tests/sandbox/mcp_call.py %s --scoped '{\"method\":\"tools/list\"}' "
+	       "'{\"method\":\"tools/call\",\"params\":{\"name\":\"activate_skill\",\"arguments\":{\"name\":\"uses-demo\"}}}' "
+	       "'{\"method\":\"tools/list\"}' | grep '\"tools\":'",
+	       tu_env("TEST_ROOT", "."), probe_agent());
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	char *second = strchr(r.out, '\n');
+	ck_assert_ptr_nonnull(second);
+	*second++ = '\0';
+	ck_assert_ptr_null(strstr(r.out, "wasm-probe__probe")); /* before */
+	ck_has(second, "\"name\":\"wasm-probe__probe\"");     /* after */
+	ck_assert_ptr_null(strstr(second, "wasm-probe__probe_granted"));
+	tu_run_release(&r);
+	tu_run(&r, "%s show uses-demo", probe_agent());
+	ck_has(r.out, "uses (offered with it when it is active):\n  wasm-probe__probe\n");
+	tu_run_release(&r);
+}
+END_TEST
+
 Suite *suite_wasm_e2e(void)
 {
 	Suite *s = suite_create("wasm_e2e");
@@ -363,6 +408,8 @@ Suite *suite_wasm_e2e(void)
 	tcase_add_loop_test(th, test_grant, 0, sizeof grants / sizeof grants[0]);
 	tcase_add_loop_test(th, test_grant_unconfined, 0, sizeof grants / sizeof grants[0]);
 	tcase_add_test(th, test_granted_write_landed);
+	tcase_add_test(th, test_shared_grant);
+	tcase_add_test(th, test_uses_offered);
 	suite_add_tcase(s, th);
 	return s;
 }
