@@ -282,6 +282,8 @@ static const struct {
 	 "connection refused to cache"},
 	{"system-info__snapshot", "{\"sections\": [\"memory\"]}", "mem"},
 	{"system-info__top_procs", "{\"count\": 3}", "PID"},
+	{"text-kit__digest", "{\"text\": \"abc\", \"algorithm\": \"crc32\"}", "\"352441c2\""},
+	{"text-kit__transform", "{\"text\": \"a b\", \"op\": \"count\"}", "\"words\":2"},
 };
 
 static char *with_root(const char *s)
