@@ -321,6 +321,7 @@ static enum inv_status inv_start_wasm(const struct skc_table *t, const struct sk
 		if (sb_prepare(&pol, &child, err, errn) != 0)
 			goto out;
 		child.clone_flags = 0;
+		child.no_exec = true;
 	}
 	inv_timeouts(tool, o, c);
 	c->wasm = true;

@@ -607,6 +607,47 @@ static int sb_filter(void)
 #endif
 }
 
+/*
+ * For a process that runs no program and starts no process (a WASM call's
+ * child): exec and fork refused, clone only for threads (a resolver's),
+ * clone3 reported missing so libc falls back to clone. Stacks on top of
+ * the network filter.
+ */
+static int sb_no_exec_filter(void)
+{
+#ifdef SB_ARCH
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SB_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EPERM)),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execve, 5, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execveat, 4, 0),
+#ifdef SYS_fork
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_fork, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_vfork, 2, 0),
+#else
+		BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0),
+		BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0),
+#endif
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 2, 5),
+		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EPERM)),
+		BPF_STMT(BPF_RET | BPF_K, SB_DENY(ENOSYS)),
+		/* clone(flags, ...): a thread shares the process; anything else is a fork */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EPERM)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fp = {.len = (unsigned short)(sizeof prog / sizeof prog[0]),
+				.filter = prog};
+	return (int)-rs_sys(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, (long)&fp, 0, 0);
+#else
+	return 0;
+#endif
+}
+
 static int sb_limit(int res, uint64_t v)
 {
 	struct rlimit rl = {.rlim_cur = (rlim_t)v, .rlim_max = (rlim_t)v};
@@ -649,7 +690,9 @@ int sb_enter(const struct sb_child *c)
 	if (c->ruleset_fd >= 0 &&
 	    (r = rs_sys(SYS_landlock_restrict_self, c->ruleset_fd, 0, 0, 0, 0)) < 0)
 		return (int)-r;
-	if (c->no_net)
-		return sb_filter();
+	if (c->no_net && (r = sb_filter()))
+		return (int)r;
+	if (c->no_exec)
+		return sb_no_exec_filter();
 	return 0;
 }

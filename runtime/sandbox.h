@@ -96,6 +96,8 @@ char *sb_expand_path(const char *path);
 struct sb_child {
 	int ruleset_fd;             /* Landlock ruleset; -1: none */
 	bool no_net;                /* install the network filter */
+	bool no_exec;               /* refuse exec and fork (threads only): set by
+				       the caller for a child that runs no program */
 	bool drop_caps;
 	bool set_limits;
 	unsigned long clone_flags;  /* CLONE_NEWPID, maybe CLONE_NEWUSER */

@@ -9,12 +9,15 @@
 #define _GNU_SOURCE
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sandbox.h"
@@ -618,6 +621,48 @@ START_TEST(test_policy_paths)
 }
 END_TEST
 
+static void *thread_ok(void *arg)
+{
+	return arg;
+}
+
+/*
+ * The filter for a WASM call's child (no_exec): no program and no process
+ * can be started, but a thread can (libcurl's resolver). Each step's
+ * result is the child's exit code: 0 when it went as expected.
+ */
+START_TEST(test_no_exec_filter)
+{
+	if (!sb_support()->seccomp) {
+		fprintf(stderr, "sandbox: skipped no_exec: no seccomp here\n");
+		return;
+	}
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct sb_child c = {.ruleset_fd = -1, .no_exec = true};
+		if (sb_enter(&c))
+			_exit(10);
+		char *argv[] = {"/bin/false", NULL}, *envp[] = {NULL}; /* exits 1 if it runs */
+		if (execve("/bin/false", argv, envp) == 0 || errno != EPERM)
+			_exit(11);
+		if (fork() != -1 || errno != EPERM)
+			_exit(12);
+		if (syscall(SYS_clone3, NULL, 0) != -1 || errno != ENOSYS)
+			_exit(13);
+		pthread_t th;
+		void *ret = NULL;
+		if (pthread_create(&th, NULL, thread_ok, (void *)1) || pthread_join(th, &ret) || !ret)
+			_exit(14);
+		_exit(0);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "step %d failed (status %#x)",
+		      WIFEXITED(st) ? WEXITSTATUS(st) - 10 : -1, st);
+}
+END_TEST
+
 Suite *suite_sandbox(void)
 {
 	Suite *s = suite_create("sandbox");
@@ -644,6 +689,7 @@ Suite *suite_sandbox(void)
 	suite_add_tcase(s, tc);
 	TCase *tp = tcase_create("policy");
 	tcase_add_test(tp, test_policy_paths);
+	tcase_add_test(tp, test_no_exec_filter);
 	suite_add_tcase(s, tp);
 	return s;
 }
