@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -388,6 +391,89 @@ START_TEST(test_uses_offered)
 }
 END_TEST
 
+/* ---- the network: skillc.http_request against a loopback server ---- */
+
+static const char http_server[] =
+	"import http.server, sys\n"
+	"class H(http.server.BaseHTTPRequestHandler):\n"
+	"    def do_GET(self):\n"
+	"        b = ('hello ' + self.path + ' x-probe=' + str(self.headers.get('X-Probe'))).encode()\n"
+	"        self.send_response(200)\n"
+	"        self.send_header('Content-Length', str(len(b)))\n"
+	"        self.end_headers()\n"
+	"        self.wfile.write(b)\n"
+	"    def log_message(self, *a): pass\n"
+	"s = http.server.HTTPServer(('127.0.0.1', 0), H)\n"
+	"open(sys.argv[1] + '.tmp', 'w').write(str(s.server_port))\n"
+	"import os; os.rename(sys.argv[1] + '.tmp', sys.argv[1])\n"
+	"s.serve_forever()\n";
+
+static pid_t http_start(int *port)
+{
+	char pf[512];
+	snprintf(pf, sizeof pf, "%s/port", home);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		execlp("python3", "python3", "-c", http_server, pf, (char *)NULL);
+		_exit(127);
+	}
+	/* A minute bounds a hang on a busy machine; it is not a speed check. */
+	for (int i = 0; i < 6000; i++) {
+		char *p = tu_read(pf, NULL);
+		if (p) {
+			*port = atoi(p);
+			free(p);
+			return pid;
+		}
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	ck_abort_msg("the HTTP server did not start");
+	return -1;
+}
+
+static void http_stop(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+}
+
+START_TEST(test_http)
+{
+	int port = 0;
+	pid_t srv = http_start(&port);
+	char url[128];
+	struct tu_run r;
+	/* granted 127.0.0.1: the request goes through, headers and all */
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/granted", port);
+	probe(&r, "", "probe_granted", "http", url);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_has(r.out, "\"status\":200");
+	ck_has(r.out, "\"body\":\"hello /granted x-probe=1\"");
+	ck_has(r.out, "\"truncated\":false");
+	tu_run_release(&r);
+	/* the same request without a network grant */
+	probe(&r, "", "probe", "http", url);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "{\"http_errno\":76}\n");
+	ck_has(r.err, "http_request refused: the network (permissions: network) is not granted");
+	tu_run_release(&r);
+	/* a host that is not in the list, though it is the same server */
+	snprintf(url, sizeof url, "http://localhost:%d/other", port);
+	probe(&r, "", "probe_granted", "http", url);
+	ck_assert_str_eq(r.out, "{\"http_errno\":76}\n");
+	ck_has(r.err, "this host (permissions: network) is not granted");
+	tu_run_release(&r);
+	/* only http and https */
+	probe(&r, "", "probe_granted", "http", "file:///etc/passwd");
+	ck_assert_str_eq(r.out, "{\"http_errno\":28}\n");
+	tu_run_release(&r);
+	http_stop(srv);
+}
+END_TEST
+
 Suite *suite_wasm_e2e(void)
 {
 	Suite *s = suite_create("wasm_e2e");
@@ -410,6 +496,7 @@ Suite *suite_wasm_e2e(void)
 	tcase_add_test(th, test_granted_write_landed);
 	tcase_add_test(th, test_shared_grant);
 	tcase_add_test(th, test_uses_offered);
+	tcase_add_test(th, test_http);
 	suite_add_tcase(s, th);
 	return s;
 }

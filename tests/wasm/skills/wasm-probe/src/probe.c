@@ -44,6 +44,28 @@ static int write_file(const char *path, const char *text)
 	return say_errno("write", n < 0 ? -1 : (int)n);
 }
 
+/* The host call for the network (runtime/wasi_http.c). */
+__attribute__((import_module("skillc"), import_name("http_request"))) uint32_t
+skillc_http_request(const char *req, uint32_t req_len, char *resp, uint32_t resp_cap,
+		    uint32_t *resp_len);
+
+static int http_get(const char *url)
+{
+	static char resp[1 << 16];
+	char req[1024];
+	uint32_t n = 0;
+	snprintf(req, sizeof req, "{\"method\":\"GET\",\"url\":\"%s\",\"headers\":{\"X-Probe\":\"1\"}}",
+		 url);
+	uint32_t e = skillc_http_request(req, (uint32_t)strlen(req), resp, sizeof resp - 1, &n);
+	if (e) {
+		printf("{\"http_errno\":%u}\n", e);
+		return 0;
+	}
+	resp[n] = '\0';
+	puts(resp);
+	return 0;
+}
+
 /* Unbounded recursion with a side effect at each level: never optimized out. */
 static volatile int depth;
 
@@ -99,6 +121,8 @@ int main(int argc, char **argv)
 		return read_file(arg);
 	} else if (!strcmp(what, "write")) {
 		return write_file(arg, "written by wasm\n");
+	} else if (!strcmp(what, "http")) {
+		return http_get(arg);
 	} else if (!strcmp(what, "stderr")) {
 		fprintf(stderr, "a log line\n");
 		printf("{\"ok\":true}\n");
