@@ -315,8 +315,14 @@ static enum inv_status inv_start_wasm(const struct skc_table *t, const struct sk
 
 	if (confined) {
 		sb_policy_init(&pol, t, tool, NULL, NULL);
-		/* The cap is on linear memory; the copy of the agent needs its own. */
+		/* The cap is on linear memory; the copy of the agent needs its own.
+		 * Under ASan the child is an ASan process, whose shadow mappings
+		 * count as data: no limit there (the linear memory cap holds). */
+#ifdef __SANITIZE_ADDRESS__
+		pol.memory = 0;
+#else
 		pol.memory = cap + ((uint64_t)1 << 30);
+#endif
 		have_pol = true;
 		if (sb_prepare(&pol, &child, err, errn) != 0)
 			goto out;
