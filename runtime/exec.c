@@ -637,6 +637,39 @@ static int spawn(struct rx_proc *p, const struct rx_spec *spec, int in, int out,
 	return rc;
 }
 
+static void feed(struct rx_proc *p)
+{
+	if (p->in_fd < 0)
+		return;
+	sigset_t pipe_set, old, pending;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	sigpending(&pending);
+	bool was_pending = sigismember(&pending, SIGPIPE);
+	for (int i = 0; p->in_fd >= 0 && i < STEP_READS && p->in_off < p->in_len; i++) {
+		size_t n = p->in_len - p->in_off;
+		ssize_t w = write(p->in_fd, p->in_data + p->in_off, n < CHUNK ? n : CHUNK);
+		if (w >= 0) {
+			p->in_off += (size_t)w;
+		} else if (errno == EINTR) {
+			continue;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			break;
+		} else {
+			if (errno == EPIPE && !was_pending) {
+				struct timespec zero = {0, 0};
+				while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
+					;
+			}
+			close_fd(&p->in_fd);
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (p->in_off >= p->in_len)
+		close_fd(&p->in_fd); /* EOF for the child */
+}
+
 int rx_start(const struct rx_spec *spec, struct rx_proc **out)
 {
 	*out = NULL;
@@ -668,16 +701,24 @@ int rx_start(const struct rx_spec *spec, struct rx_proc **out)
 	}
 	if (!rc && (make_pipe(o) < 0 || make_pipe(e) < 0))
 		rc = errno;
+	/* What fits in the pipe goes in before the child starts: a small JSON
+	 * argument is then there, with its EOF, when the tool first reads, and
+	 * no round trip through our poll loop delays it. */
+	p->in_fd = in[1];
+	if (!rc && p->in_fd >= 0) {
+		if (set_nonblock(p->in_fd) < 0)
+			rc = errno;
+		else
+			feed(p);
+	}
 	if (!rc)
 		rc = spawn(p, spec, in[0], o[1], e[1]);
 	close_fd(&in[0]);
 	close_fd(&o[1]);
 	close_fd(&e[1]);
-	p->in_fd = in[1];
 	p->out_fd = o[0];
 	p->err_fd = e[0];
-	if (!rc && ((p->in_fd >= 0 && set_nonblock(p->in_fd) < 0) ||
-		    set_nonblock(p->out_fd) < 0 || set_nonblock(p->err_fd) < 0))
+	if (!rc && (set_nonblock(p->out_fd) < 0 || set_nonblock(p->err_fd) < 0))
 		rc = errno; /* cannot happen on a fresh pipe; still reaped below */
 	if (rc) {
 		close_fd(&p->in_fd);
@@ -811,38 +852,6 @@ static void drain(struct rx_proc *p, int *fd, bool is_out)
 
 /* A write to a pipe whose reader is gone raises SIGPIPE; block it around the
  * write and consume one we caused, leaving the process's disposition alone. */
-static void feed(struct rx_proc *p)
-{
-	if (p->in_fd < 0)
-		return;
-	sigset_t pipe_set, old, pending;
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &pipe_set, &old);
-	sigpending(&pending);
-	bool was_pending = sigismember(&pending, SIGPIPE);
-	for (int i = 0; p->in_fd >= 0 && i < STEP_READS && p->in_off < p->in_len; i++) {
-		size_t n = p->in_len - p->in_off;
-		ssize_t w = write(p->in_fd, p->in_data + p->in_off, n < CHUNK ? n : CHUNK);
-		if (w >= 0) {
-			p->in_off += (size_t)w;
-		} else if (errno == EINTR) {
-			continue;
-		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			break;
-		} else {
-			if (errno == EPIPE && !was_pending) {
-				struct timespec zero = {0, 0};
-				while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
-					;
-			}
-			close_fd(&p->in_fd);
-		}
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (p->in_off >= p->in_len)
-		close_fd(&p->in_fd); /* EOF for the child */
-}
 
 static void reap(struct rx_proc *p, bool block)
 {

@@ -314,7 +314,7 @@ static enum inv_status inv_start_wasm(const struct skc_table *t, const struct sk
 	w.cfg.mem_cap_pages = cap >> 16 > 65536 ? 65536 : (uint32_t)(cap >> 16);
 
 	if (confined) {
-		sb_policy_init(&pol, t, tool, NULL, NULL);
+		sb_policy_init_wasm(&pol, t, tool);
 		/* The cap is on linear memory; the copy of the agent needs its own.
 		 * Under ASan the child is an ASan process, whose shadow mappings
 		 * count as data: no limit there (the linear memory cap holds). */

@@ -364,6 +364,42 @@ void sb_policy_init(struct sb_policy *p, const struct skc_table *t, const struct
 	p->cpu_s = g->cpu_s ? g->cpu_s : SB_DEFAULT_CPU_S;
 }
 
+/* What libcurl reads to resolve a name and check a certificate: all a WASM
+ * call's child reads beyond its grant, and only when it has the network. */
+static const char *const sb_net_dirs[] = {"/etc/ssl", "/etc/ca-certificates", "/etc/pki", NULL};
+static const char *const sb_net_files[] = {
+	"/etc/nsswitch.conf", "/etc/hosts", "/etc/host.conf", "/etc/resolv.conf", "/etc/gai.conf",
+	"/etc/services", NULL,
+};
+
+void sb_policy_init_wasm(struct sb_policy *p, const struct skc_table *t,
+			 const struct skc_tool *tool)
+{
+	memset(p, 0, sizeof *p);
+	const struct skc_perms *g = &tool->perms;
+	if (g->network != SKC_NET_NONE) {
+		for (const char *const *s = sb_net_dirs; *s; s++)
+			sb_push(&p->read, &p->n_read, &p->cap_read, sb_strdup(*s, strlen(*s)));
+		for (const char *const *s = sb_net_files; *s; s++)
+			sb_push(&p->read, &p->n_read, &p->cap_read, sb_strdup(*s, strlen(*s)));
+	}
+	for (uint32_t i = 0; i < g->read_count && g->read_first + i < t->perm_str_count; i++) {
+		char *s = sb_expand_path(skc_str(t, t->perm_strs[g->read_first + i]));
+		if (s)
+			sb_push(&p->read, &p->n_read, &p->cap_read, s);
+	}
+	for (uint32_t i = 0; i < g->write_count && g->write_first + i < t->perm_str_count; i++) {
+		char *s = sb_expand_path(skc_str(t, t->perm_strs[g->write_first + i]));
+		if (s)
+			sb_push(&p->write, &p->n_write, &p->cap_write, s);
+	}
+	p->network = g->network;
+	p->memory = g->memory ? g->memory : SB_DEFAULT_MEMORY;
+	p->file_size = g->file_size ? g->file_size : SB_DEFAULT_FILE_SIZE;
+	p->processes = g->processes ? g->processes : SB_DEFAULT_PROCESSES;
+	p->cpu_s = g->cpu_s ? g->cpu_s : SB_DEFAULT_CPU_S;
+}
+
 void sb_policy_release(struct sb_policy *p)
 {
 	for (size_t i = 0; i < p->n_read; i++)

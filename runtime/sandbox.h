@@ -86,6 +86,10 @@ struct sb_policy {
  */
 void sb_policy_init(struct sb_policy *p, const struct skc_table *t, const struct skc_tool *tool,
 		    const char *skill_dir, const char *tmp_dir);
+/* The same for a WASM call's child, which runs no program: only what the
+ * tool is granted, and the resolver's and CA files when it has the network. */
+void sb_policy_init_wasm(struct sb_policy *p, const struct skc_table *t,
+			 const struct skc_tool *tool);
 void sb_policy_release(struct sb_policy *p);
 
 /* A granted path made absolute: "~" and "~/..." under HOME. malloc'd; NULL

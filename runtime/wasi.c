@@ -863,7 +863,7 @@ int wasi_run(const struct skc_wasm *mod, const struct wasi_config *cfg)
 	wasm_rt_mem_cap_pages = cfg->mem_cap_pages;
 	wasm_rt_init();
 	mod->init_module();
-	void *inst = calloc(1, mod->instance_size);
+	void *inst = wasm_rt_zalloc(mod->instance_size);
 	if (!inst) {
 		dprintf(2, "wasi: %s: out of memory\n", cfg->tool);
 		return 70;

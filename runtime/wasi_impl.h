@@ -48,6 +48,9 @@ struct wasi_host_ctx {
  * gets, in pages (its declared maximum is lowered to it). */
 extern jmp_buf wasm_rt_jmp_buf;
 extern uint32_t wasm_rt_mem_cap_pages;
+/* Zeroed memory for the call's child, never freed (the child exits); NULL
+ * when its region is used up. */
+void *wasm_rt_zalloc(size_t n);
 
 /* A line on the tool's stderr, prefixed with "wasi: <tool>: ". */
 void wasi_log(struct wasi_host_ctx *h, const char *msg);
