@@ -29,6 +29,15 @@ enum inv_status {
 struct inv_opts {
 	uint32_t timeout_ms; /* 0: the tool's own, else INV_DEFAULT_TIMEOUT_MS */
 	size_t output_cap;   /* 0: the tool's own, else INV_DEFAULT_OUTPUT_CAP */
+	/*
+	 * Set by a caller whose process does nothing after inv_run but report
+	 * its result (`agent call`): a WASM tool may then run in this process,
+	 * confined, rather than in a forked copy. If it runs past its timeout,
+	 * this is called from a signal handler with what it printed so far and
+	 * the reason; it must report with async-signal-safe calls only (write)
+	 * and _exit.
+	 */
+	void (*on_timeout)(const struct rx_result *partial, const char *why);
 };
 
 /* res is filled whenever the process started (release it with rx_result_release);

@@ -378,13 +378,50 @@ static int cmd_show(const struct skc_table *t, const char *name, int json)
 
 /* ---- call ---- */
 
+static const char *call_tool_name;
+
+static void put_all(int fd, const char *b, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, b, n);
+		if (w <= 0 && errno != EINTR)
+			return;
+		if (w > 0) {
+			b += w;
+			n -= (size_t)w;
+		}
+	}
+}
+
+/*
+ * A WASM tool run in this process past its timeout (inv_opts.on_timeout),
+ * from the timer's signal handler: what run_tool prints for a timeout, with
+ * write() only, then exit.
+ */
+static void call_timed_out(const struct rx_result *r, const char *why)
+{
+	put_all(1, r->out, r->out_len);
+	if (r->err_truncated)
+		put_all(2, "[... earlier stderr dropped ...]\n", 33);
+	put_all(2, r->err, r->err_len);
+	if (r->err_len && r->err[r->err_len - 1] != '\n')
+		put_all(2, "\n", 1);
+	const char *parts[] = {prog, ": error: tool '", call_tool_name, "' ", why, "\n"};
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+		put_all(2, parts[i], strlen(parts[i]));
+	_exit(CLI_TIMEOUT);
+}
+
 static int run_tool(const struct skc_table *t, const struct skc_tool *tool, json_t *args,
 		    double timeout_s, double max_out)
 {
+	/* This process only reports the call afterwards: a WASM tool may run in it. */
 	struct inv_opts o = {
 		.timeout_ms = (uint32_t)(timeout_s * 1000 + 0.5),
 		.output_cap = (size_t)max_out,
+		.on_timeout = call_timed_out,
 	};
+	call_tool_name = skc_str(t, tool->wire_name);
 	struct rx_result res;
 	char err[512];
 	enum inv_status st = inv_run(t, tool, args, &o, &res, err, sizeof err);

@@ -34,6 +34,12 @@
 enum { FT_UNKNOWN = 0, FT_BLOCK = 1, FT_CHAR = 2, FT_DIR = 3, FT_FILE = 4, FT_SYMLINK = 7 };
 
 enum { MAX_FDS = WASI_MAX_FDS, RIGHTS_ALL = 0x1fffffff };
+
+/* A stream in memory (wasi_config.io) rather than a host fd. */
+enum { MEM_FD = -2 };
+
+/* What a setjmp in wasi_run gets back besides a trap's code. */
+enum { JUMP_EXIT = 0x100, JUMP_CAPPED = 0x200 };
 #define RIGHT_FD_WRITE (1u << 6)
 
 /* --- memory ---------------------------------------------------------------- */
@@ -110,14 +116,47 @@ static u32 werr(int e)
 	}
 }
 
+/* Bytes onto the module's stderr: fd 2, or the tail kept in memory. */
+static void err_put(struct wasi_host_ctx *h, const char *b, size_t n)
+{
+	struct wasi_io *io = h->cfg->io;
+	if (!io) {
+		while (n > 0) {
+			ssize_t w = write(2, b, n);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				return;
+			b += w;
+			n -= (size_t)w;
+		}
+		return;
+	}
+	size_t cap = sizeof io->err;
+	if (n >= cap) {
+		b += n - cap;
+		n = cap;
+		io->err_dropped |= io->err_len > 0;
+		io->err_len = 0;
+	}
+	if (io->err_len + n > cap) {
+		size_t drop = io->err_len + n - cap;
+		memmove(io->err, io->err + drop, io->err_len - drop);
+		io->err_len -= drop;
+		io->err_dropped = true;
+	}
+	memcpy(io->err + io->err_len, b, n);
+	io->err_len += n;
+}
+
 void wasi_log(struct wasi_host_ctx *h, const char *msg)
 {
 	char line[512];
 	int n = snprintf(line, sizeof line, "wasi: %s: %s\n", h->cfg->tool, msg);
 	if (n > (int)sizeof line - 1)
 		n = (int)sizeof line - 1;
-	while (n > 0 && write(2, line, (size_t)n) < 0 && errno == EINTR)
-		;
+	if (n > 0)
+		err_put(h, line, (size_t)n);
 }
 
 /* Said once per kind on the tool's stderr: a module's own error message
@@ -135,7 +174,7 @@ u32 wasi_refuse(struct wasi_host_ctx *h, unsigned kind, const char *call, const 
 
 static struct wasi_fd *fd_get(struct wasi_host_ctx *h, u32 fd)
 {
-	return fd < MAX_FDS && h->fds[fd].host >= 0 ? &h->fds[fd] : NULL;
+	return fd < MAX_FDS && h->fds[fd].host != -1 ? &h->fds[fd] : NULL; /* MEM_FD too */
 }
 
 /* --- args, environment, clocks, randomness ------------------------------ */
@@ -246,9 +285,11 @@ u32 Z_wasi_snapshot_preview1Z_sched_yield(struct wasi_host_ctx *h)
 
 __attribute__((noreturn)) void Z_wasi_snapshot_preview1Z_proc_exit(struct wasi_host_ctx *h, u32 code)
 {
-	(void)h;
+	code = code > 255 ? 255 : code;
+	if (h->cfg->io)
+		longjmp(wasm_rt_jmp_buf, JUMP_EXIT + (int)code);
 	/* Output went straight to fds 1 and 2; nothing buffered to flush. */
-	_exit(code > 255 ? 255 : (int)code);
+	_exit((int)code);
 }
 
 /* --- descriptors ---------------------------------------------------------- */
@@ -273,6 +314,36 @@ static u32 iovs(struct wasi_host_ctx *h, u32 p, u32 n, struct iovec *out, int *c
 	return WASI_E_SUCCESS;
 }
 
+/* fd 0, 1 or 2 in memory. A write past the output cap keeps what fits and
+ * stops the module, as the cap stops a process. */
+static u32 mem_rw(struct wasi_host_ctx *h, u32 fd, const struct iovec *v, int cnt, bool is_write,
+		  u32 done_p)
+{
+	struct wasi_io *io = h->cfg->io;
+	size_t done = 0;
+	for (int i = 0; i < cnt; i++) {
+		size_t n = v[i].iov_len;
+		if (!is_write) {
+			size_t left = io->in_len - io->in_off;
+			n = n < left ? n : left;
+			memcpy(v[i].iov_base, io->in + io->in_off, n);
+			io->in_off += n;
+		} else if (fd == 2) {
+			err_put(h, v[i].iov_base, n);
+		} else {
+			size_t room = io->out_cap - io->out_len;
+			memcpy(io->out + io->out_len, v[i].iov_base, n < room ? n : room);
+			io->out_len += n < room ? n : room;
+			if (n > room) {
+				io->out_capped = true;
+				longjmp(wasm_rt_jmp_buf, JUMP_CAPPED);
+			}
+		}
+		done += n;
+	}
+	return (u32)put32(h, done_p, (u32)done);
+}
+
 static u32 rw(struct wasi_host_ctx *h, u32 fd, u32 iov, u32 n, bool is_write, bool at, u64 off,
 	      u32 done_p)
 {
@@ -288,6 +359,8 @@ static u32 rw(struct wasi_host_ctx *h, u32 fd, u32 iov, u32 n, bool is_write, bo
 	u32 e = iovs(h, iov, n, v, &cnt);
 	if (e)
 		return e;
+	if (f->host == MEM_FD)
+		return at ? WASI_E_SPIPE : mem_rw(h, fd, v, cnt, is_write, done_p);
 	ssize_t r;
 	do {
 		if (at)
@@ -327,7 +400,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_close(struct wasi_host_ctx *h, u32 fd)
 	struct wasi_fd *f = fd_get(h, fd);
 	if (!f)
 		return WASI_E_BADF;
-	if (fd > 2)
+	if (fd > 2 && f->host != MEM_FD)
 		close(f->host);
 	f->host = -1;
 	return WASI_E_SUCCESS;
@@ -341,6 +414,8 @@ u32 Z_wasi_snapshot_preview1Z_fd_seek(struct wasi_host_ctx *h, u32 fd, u64 off, 
 		return WASI_E_BADF;
 	if (whence > 2)
 		return WASI_E_INVAL;
+	if (f->host == MEM_FD)
+		return WASI_E_SPIPE;
 	off_t r = lseek(f->host, (off_t)off, wh[whence]);
 	if (r < 0)
 		return werr(errno);
@@ -371,9 +446,11 @@ u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(struct wasi_host_ctx *h, u32 fd, u32
 	uint8_t *b = span(h, buf, 24);
 	if (!b)
 		return WASI_E_FAULT;
-	if (fstat(f->host, &st))
+	if (f->host == MEM_FD) /* as a pipe looks: unknown type, no append */
+		st.st_mode = S_IFIFO;
+	else if (fstat(f->host, &st))
 		return werr(errno);
-	int fl = fcntl(f->host, F_GETFL);
+	int fl = f->host == MEM_FD ? 0 : fcntl(f->host, F_GETFL);
 	memset(b, 0, 24);
 	b[0] = filetype(st.st_mode);
 	b[2] = (uint8_t)((fl >= 0 && (fl & O_APPEND)) ? 1 : 0);
@@ -388,6 +465,8 @@ u32 Z_wasi_snapshot_preview1Z_fd_fdstat_set_flags(struct wasi_host_ctx *h, u32 f
 	struct wasi_fd *f = fd_get(h, fd);
 	if (!f)
 		return WASI_E_BADF;
+	if (f->host == MEM_FD)
+		return WASI_E_SUCCESS;
 	int fl = fcntl(f->host, F_GETFL);
 	if (fl < 0)
 		return werr(errno);
@@ -416,9 +495,11 @@ static u32 put_filestat(struct wasi_host_ctx *h, u32 buf, const struct stat *st)
 u32 Z_wasi_snapshot_preview1Z_fd_filestat_get(struct wasi_host_ctx *h, u32 fd, u32 buf)
 {
 	struct wasi_fd *f = fd_get(h, fd);
-	struct stat st;
+	struct stat st = {.st_mode = S_IFIFO};
 	if (!f)
 		return WASI_E_BADF;
+	if (f->host == MEM_FD)
+		return put_filestat(h, buf, &st);
 	return fstat(f->host, &st) ? werr(errno) : put_filestat(h, buf, &st);
 }
 
@@ -846,14 +927,18 @@ int wasi_run(const struct skc_wasm *mod, const struct wasi_config *cfg)
 	h.cfg = cfg;
 	for (int i = 0; i < MAX_FDS; i++)
 		h.fds[i] = (struct wasi_fd){.host = -1, .pre = -1};
-	h.fds[0] = (struct wasi_fd){.host = 0, .pre = -1};
-	h.fds[1] = (struct wasi_fd){.host = 1, .write = true, .pre = -1};
-	h.fds[2] = (struct wasi_fd){.host = 2, .write = true, .pre = -1};
+	h.refused = 0;
+	h.mem = NULL;
+	h.fds[0] = (struct wasi_fd){.host = cfg->io ? MEM_FD : 0, .pre = -1};
+	h.fds[1] = (struct wasi_fd){.host = cfg->io ? MEM_FD : 1, .write = true, .pre = -1};
+	h.fds[2] = (struct wasi_fd){.host = cfg->io ? MEM_FD : 2, .write = true, .pre = -1};
 	for (size_t i = 0; i < cfg->n_pre && i + 3 < MAX_FDS; i++) {
 		int fd = open(cfg->pre[i].host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0) {
-			dprintf(2, "wasi: %s: cannot open granted directory %s: %s\n", cfg->tool,
-				cfg->pre[i].host, strerror(errno));
+			char msg[PATH_MAX + 128];
+			snprintf(msg, sizeof msg, "cannot open granted directory %s: %s",
+				 cfg->pre[i].host, strerror(errno));
+			wasi_log(&h, msg);
 			continue;
 		}
 		h.fds[3 + i] = (struct wasi_fd){.host = fd, .write = cfg->pre[i].write, .dir = true,
@@ -865,7 +950,7 @@ int wasi_run(const struct skc_wasm *mod, const struct wasi_config *cfg)
 	mod->init_module();
 	void *inst = wasm_rt_zalloc(mod->instance_size);
 	if (!inst) {
-		dprintf(2, "wasi: %s: out of memory\n", cfg->tool);
+		wasi_log(&h, "out of memory");
 		return 70;
 	}
 	/* instantiate reserves the memory and copies the data segments: a
@@ -878,6 +963,12 @@ int wasi_run(const struct skc_wasm *mod, const struct wasi_config *cfg)
 		mod->start(inst);
 		return 0;
 	}
-	dprintf(2, "wasm trap: %s\n", wasm_rt_strerror((wasm_rt_trap_t)trap));
+	if (trap >= JUMP_CAPPED)
+		return 0; /* stopped at the output cap, which the caller sees */
+	if (trap >= JUMP_EXIT)
+		return trap - JUMP_EXIT;
+	char msg[128];
+	int n = snprintf(msg, sizeof msg, "wasm trap: %s\n", wasm_rt_strerror((wasm_rt_trap_t)trap));
+	err_put(&h, msg, (size_t)n);
 	return WASI_EXIT_TRAP;
 }

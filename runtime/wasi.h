@@ -37,6 +37,22 @@ struct wasi_preopen {
 };
 
 /*
+ * A module's standard streams in memory, for a run in the caller's own
+ * process: stdin read from `in`, stdout kept up to out_cap bytes (a write
+ * past it stops the module: out_capped), the last err_cap bytes of stderr.
+ */
+struct wasi_io {
+	const char *in;
+	size_t in_len, in_off;
+	char *out;             /* out_cap bytes, allocated by the caller */
+	size_t out_len, out_cap;
+	bool out_capped;
+	char err[8192];
+	size_t err_len;
+	bool err_dropped;      /* earlier stderr was dropped */
+};
+
+/*
  * What one call of a module may see and do; nothing it does not list. The
  * strings must stay valid while the module runs.
  */
@@ -53,16 +69,18 @@ struct wasi_config {
 	const char *const *hosts;       /* SKC_NET_HOSTS: host patterns */
 	size_t n_hosts;
 	uint32_t mem_cap_pages;         /* the most linear memory, in 64 KiB pages */
+	struct wasi_io *io;             /* NULL: fds 0, 1 and 2 are the streams */
 };
 
 /* The exit code of a call that trapped (its reason is on stderr). */
 #define WASI_EXIT_TRAP 134
 
 /*
- * Instantiate the module and run its _start in this process, which must be
- * a child of its own: the module's stdin, stdout and stderr are fds 0, 1
- * and 2. Returns the exit code (proc_exit's, 0 when _start returns,
- * WASI_EXIT_TRAP on a trap); exits itself on proc_exit.
+ * Instantiate the module and run its _start in this process. Without io
+ * it must be a child of its own: its stdin, stdout and stderr are fds 0, 1
+ * and 2, and proc_exit exits the process. With io, proc_exit and a write
+ * past out_cap return here. Returns the exit code (proc_exit's, 0 when
+ * _start returns, WASI_EXIT_TRAP on a trap, with the reason on stderr).
  */
 int wasi_run(const struct skc_wasm *mod, const struct wasi_config *cfg);
 
