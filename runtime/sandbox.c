@@ -331,6 +331,26 @@ static void sb_path_dirs(struct sb_policy *p)
 	}
 }
 
+/* The granted paths [first, first + count) of perm_strs, "~" expanded. */
+static void sb_grant_paths(char ***v, size_t *n, size_t *cap, const struct skc_table *t,
+			   uint32_t first, uint32_t count)
+{
+	for (uint32_t i = 0; i < count && first + i < t->perm_str_count; i++) {
+		char *s = sb_expand_path(skc_str(t, t->perm_strs[first + i]));
+		if (s)
+			sb_push(v, n, cap, s);
+	}
+}
+
+static void sb_policy_limits(struct sb_policy *p, const struct skc_perms *g)
+{
+	p->network = g->network;
+	p->memory = g->memory ? g->memory : SB_DEFAULT_MEMORY;
+	p->file_size = g->file_size ? g->file_size : SB_DEFAULT_FILE_SIZE;
+	p->processes = g->processes ? g->processes : SB_DEFAULT_PROCESSES;
+	p->cpu_s = g->cpu_s ? g->cpu_s : SB_DEFAULT_CPU_S;
+}
+
 void sb_policy_init(struct sb_policy *p, const struct skc_table *t, const struct skc_tool *tool,
 		    const char *skill_dir, const char *tmp_dir)
 {
@@ -343,25 +363,13 @@ void sb_policy_init(struct sb_policy *p, const struct skc_table *t, const struct
 	sb_path_dirs(p);
 	if (skill_dir)
 		sb_push(&p->read, &p->n_read, &p->cap_read, sb_strdup(skill_dir, strlen(skill_dir)));
-	for (uint32_t i = 0; i < g->read_count && g->read_first + i < t->perm_str_count; i++) {
-		char *s = sb_expand_path(skc_str(t, t->perm_strs[g->read_first + i]));
-		if (s)
-			sb_push(&p->read, &p->n_read, &p->cap_read, s);
-	}
+	sb_grant_paths(&p->read, &p->n_read, &p->cap_read, t, g->read_first, g->read_count);
 	for (const char *const *s = sb_devices; *s; s++)
 		sb_push(&p->write, &p->n_write, &p->cap_write, sb_strdup(*s, strlen(*s)));
 	if (tmp_dir)
 		sb_push(&p->write, &p->n_write, &p->cap_write, sb_strdup(tmp_dir, strlen(tmp_dir)));
-	for (uint32_t i = 0; i < g->write_count && g->write_first + i < t->perm_str_count; i++) {
-		char *s = sb_expand_path(skc_str(t, t->perm_strs[g->write_first + i]));
-		if (s)
-			sb_push(&p->write, &p->n_write, &p->cap_write, s);
-	}
-	p->network = g->network;
-	p->memory = g->memory ? g->memory : SB_DEFAULT_MEMORY;
-	p->file_size = g->file_size ? g->file_size : SB_DEFAULT_FILE_SIZE;
-	p->processes = g->processes ? g->processes : SB_DEFAULT_PROCESSES;
-	p->cpu_s = g->cpu_s ? g->cpu_s : SB_DEFAULT_CPU_S;
+	sb_grant_paths(&p->write, &p->n_write, &p->cap_write, t, g->write_first, g->write_count);
+	sb_policy_limits(p, g);
 }
 
 /* What libcurl reads to resolve a name and check a certificate: all a WASM
@@ -383,21 +391,9 @@ void sb_policy_init_wasm(struct sb_policy *p, const struct skc_table *t,
 		for (const char *const *s = sb_net_files; *s; s++)
 			sb_push(&p->read, &p->n_read, &p->cap_read, sb_strdup(*s, strlen(*s)));
 	}
-	for (uint32_t i = 0; i < g->read_count && g->read_first + i < t->perm_str_count; i++) {
-		char *s = sb_expand_path(skc_str(t, t->perm_strs[g->read_first + i]));
-		if (s)
-			sb_push(&p->read, &p->n_read, &p->cap_read, s);
-	}
-	for (uint32_t i = 0; i < g->write_count && g->write_first + i < t->perm_str_count; i++) {
-		char *s = sb_expand_path(skc_str(t, t->perm_strs[g->write_first + i]));
-		if (s)
-			sb_push(&p->write, &p->n_write, &p->cap_write, s);
-	}
-	p->network = g->network;
-	p->memory = g->memory ? g->memory : SB_DEFAULT_MEMORY;
-	p->file_size = g->file_size ? g->file_size : SB_DEFAULT_FILE_SIZE;
-	p->processes = g->processes ? g->processes : SB_DEFAULT_PROCESSES;
-	p->cpu_s = g->cpu_s ? g->cpu_s : SB_DEFAULT_CPU_S;
+	sb_grant_paths(&p->read, &p->n_read, &p->cap_read, t, g->read_first, g->read_count);
+	sb_grant_paths(&p->write, &p->n_write, &p->cap_write, t, g->write_first, g->write_count);
+	sb_policy_limits(p, g);
 }
 
 void sb_policy_release(struct sb_policy *p)

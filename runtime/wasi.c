@@ -64,12 +64,10 @@ static int put32(struct wasi_host_ctx *h, u32 p, u32 v)
 
 static int put64(struct wasi_host_ctx *h, u32 p, u64 v)
 {
-	uint8_t *b = span(h, p, 8);
-	if (!b)
+	if (!span(h, p, 8))
 		return WASI_E_FAULT;
-	for (int i = 0; i < 8; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-	return 0;
+	put32(h, p, (u32)v);
+	return put32(h, p + 4, (u32)(v >> 32));
 }
 
 static u32 get32(const uint8_t *b)
