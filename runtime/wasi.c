@@ -681,6 +681,18 @@ static int open_parent(struct wasi_fd *d, char *path, const char **base)
 	return open_beneath(d->host, *path ? path : "/", O_RDONLY | O_DIRECTORY, 0);
 }
 
+/* The directory fd a path call names and the path it passes. */
+static u32 dir_path(struct wasi_host_ctx *h, u32 dirfd, u32 path_p, u32 path_n,
+		    char path[PATH_MAX], struct wasi_fd **d)
+{
+	*d = fd_get(h, dirfd);
+	if (!*d)
+		return WASI_E_BADF;
+	if (!(*d)->dir)
+		return WASI_E_NOTDIR;
+	return path_arg(h, path_p, path_n, path, PATH_MAX);
+}
+
 static int fd_new(struct wasi_host_ctx *h, int host, bool write, bool dir)
 {
 	for (int i = 3; i < MAX_FDS; i++)
@@ -696,13 +708,9 @@ u32 Z_wasi_snapshot_preview1Z_path_open(struct wasi_host_ctx *h, u32 dirfd, u32 
 					u32 fdflags, u32 fd_p)
 {
 	(void)inheriting;
-	struct wasi_fd *d = fd_get(h, dirfd);
+	struct wasi_fd *d;
 	char path[PATH_MAX];
-	if (!d)
-		return WASI_E_BADF;
-	if (!d->dir)
-		return WASI_E_NOTDIR;
-	u32 e = path_arg(h, path_p, path_n, path, sizeof path);
+	u32 e = dir_path(h, dirfd, path_p, path_n, path, &d);
 	if (e)
 		return e;
 	bool want_write = (rights & RIGHT_FD_WRITE) || (oflags & (1 | 8)) || (fdflags & 1);
@@ -741,12 +749,10 @@ u32 Z_wasi_snapshot_preview1Z_path_open(struct wasi_host_ctx *h, u32 dirfd, u32 
 u32 Z_wasi_snapshot_preview1Z_path_filestat_get(struct wasi_host_ctx *h, u32 dirfd, u32 flags,
 						u32 path_p, u32 path_n, u32 buf)
 {
-	struct wasi_fd *d = fd_get(h, dirfd);
+	struct wasi_fd *d;
 	char path[PATH_MAX];
 	struct stat st;
-	if (!d)
-		return WASI_E_BADF;
-	u32 e = path_arg(h, path_p, path_n, path, sizeof path);
+	u32 e = dir_path(h, dirfd, path_p, path_n, path, &d);
 	if (e)
 		return e;
 	int fd = open_beneath(d->host, path, O_PATH | ((flags & 1) ? 0 : O_NOFOLLOW), 0);
@@ -765,12 +771,10 @@ static u32 path_change(struct wasi_host_ctx *h, u32 dirfd, u32 path_p, u32 path_
 {
 	static const char *const names[] = {"path_create_directory", "path_unlink_file",
 					    "path_remove_directory"};
-	struct wasi_fd *d = fd_get(h, dirfd);
+	struct wasi_fd *d;
 	char path[PATH_MAX];
 	const char *base;
-	if (!d)
-		return WASI_E_BADF;
-	u32 e = path_arg(h, path_p, path_n, path, sizeof path);
+	u32 e = dir_path(h, dirfd, path_p, path_n, path, &d);
 	if (e)
 		return e;
 	if (!d->write)
@@ -833,12 +837,10 @@ u32 Z_wasi_snapshot_preview1Z_path_rename(struct wasi_host_ctx *h, u32 fd1, u32 
 u32 Z_wasi_snapshot_preview1Z_path_readlink(struct wasi_host_ctx *h, u32 dirfd, u32 path_p, u32 path_n,
 					    u32 buf, u32 len, u32 used_p)
 {
-	struct wasi_fd *d = fd_get(h, dirfd);
+	struct wasi_fd *d;
 	char path[PATH_MAX];
 	const char *base;
-	if (!d)
-		return WASI_E_BADF;
-	u32 e = path_arg(h, path_p, path_n, path, sizeof path);
+	u32 e = dir_path(h, dirfd, path_p, path_n, path, &d);
 	if (e)
 		return e;
 	uint8_t *out = span(h, buf, len);
