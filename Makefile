@@ -380,7 +380,7 @@ install: $(SKILLC) $(RT_LIB) $(BUILD)/runtime/main.o
 	  $(DESTDIR)$(PREFIX)/share/skillc/templates
 	install -m 0755 $(SKILLC) $(DESTDIR)$(PREFIX)/bin/skillc
 	install -m 0644 $(RT_LIB) $(DESTDIR)$(PREFIX)/lib/
-	install -m 0644 runtime/skc_abi.h $(DESTDIR)$(PREFIX)/include/skillc/
+	install -m 0644 runtime/skc_abi.h $(WASM_RT_INC)/wasm-rt.h $(DESTDIR)$(PREFIX)/include/skillc/
 	install -m 0644 $(BUILD)/runtime/main.o $(DESTDIR)$(PREFIX)/lib/skillc-main.o
 	install -m 0644 templates/* $(DESTDIR)$(PREFIX)/share/skillc/templates/
 
