@@ -422,6 +422,13 @@ static enum inv_status inv_start_wasm(const struct skc_table *t, const struct sk
  * caller's on_timeout and exits. Tools with secrets (their output must be
  * redacted) or a CPU limit take the forked path.
  */
+/* Not under ASan: LeakSanitizer reads /proc at exit, past the confinement. */
+#ifdef __SANITIZE_ADDRESS__
+enum { INV_HERE = 0 };
+#else
+enum { INV_HERE = 1 };
+#endif
+
 static const struct inv_opts *here_opts;
 static struct wasi_io here_io;
 static char here_msg[96];
@@ -690,8 +697,7 @@ enum inv_status inv_run(const struct skc_table *t, const struct skc_tool *tool, 
 {
 	struct inv_call *c;
 	memset(res, 0, sizeof *res);
-#ifndef __SANITIZE_ADDRESS__ /* LeakSanitizer reads /proc at exit, past the confinement */
-	if (o && o->on_timeout && tool->kind == SKC_KIND_WASM && tool->wasm &&
+	if (INV_HERE && o && o->on_timeout && tool->kind == SKC_KIND_WASM && tool->wasm &&
 	    !tool->perms.secret_count && !tool->perms.cpu_s) {
 		if (!(c = calloc(1, sizeof *c))) {
 			snprintf(err, errn, "out of memory");
@@ -699,7 +705,6 @@ enum inv_status inv_run(const struct skc_table *t, const struct skc_tool *tool, 
 		}
 		return inv_run_here(t, tool, args, o, c, res, err, errn);
 	}
-#endif
 	enum inv_status st = inv_start(t, tool, args, o, &c, err, errn);
 	if (st != INV_OK)
 		return st;
