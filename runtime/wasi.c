@@ -324,7 +324,8 @@ static u32 mem_rw(struct wasi_host_ctx *h, u32 fd, const struct iovec *v, int cn
 		if (!is_write) {
 			size_t left = io->in_len - io->in_off;
 			n = n < left ? n : left;
-			memcpy(v[i].iov_base, io->in + io->in_off, n);
+			if (n) /* no stdin at all: in is NULL */
+				memcpy(v[i].iov_base, io->in + io->in_off, n);
 			io->in_off += n;
 		} else if (fd == 2) {
 			err_put(h, v[i].iov_base, n);
