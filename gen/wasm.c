@@ -689,6 +689,9 @@ static bool sec_type(struct wm_ctx *c, struct wm_rd *r)
 {
 	if (!rd_count(c, r, 3, "types", &c->ntypes))
 		return false;
+	if (c->ntypes > WM_MAX_TYPES) /* the runtime registers at most this many */
+		wm_err(c, "the module declares %u function types, more than the %u the runtime "
+			  "takes", c->ntypes, WM_MAX_TYPES);
 	c->types = arena_alloc(c->a, (size_t)c->ntypes * sizeof *c->types + 1);
 	for (uint32_t i = 0; i < c->ntypes; i++) {
 		struct wm_type *t = &c->types[i];

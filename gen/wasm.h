@@ -21,6 +21,9 @@
  * otherwise: 4096 pages, 256 MiB. */
 #define WM_DEFAULT_MEM_CAP_PAGES 4096u
 
+/* The most function types a module may declare: runtime/wasm_rt.c's table. */
+#define WM_MAX_TYPES 4096u
+
 /* The custom section that describes the tool (JSON text). */
 #define WM_TOOL_SECTION "skillc.tool"
 

@@ -653,6 +653,13 @@ static int sb_no_exec_filter(void)
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SB_ARCH, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EPERM)),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+#ifdef SB_X32_BIT
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, SB_X32_BIT, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EPERM)),
+#else
+		BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0),
+		BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0),
+#endif
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execve, 5, 0),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execveat, 4, 0),
 #ifdef SYS_fork

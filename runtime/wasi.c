@@ -948,17 +948,18 @@ int wasi_run(const struct skc_wasm *mod, const struct wasi_config *cfg)
 
 	wasm_rt_mem_cap_pages = cfg->mem_cap_pages;
 	wasm_rt_init();
-	mod->init_module();
-	void *inst = wasm_rt_zalloc(mod->instance_size);
-	if (!inst) {
-		wasi_log(&h, "out of memory");
-		return 70;
-	}
-	/* instantiate reserves the memory and copies the data segments: a
-	 * module too big for the cap traps there, not later. */
+	/* init_module registers the function types, which traps when they are
+	 * too many; instantiate reserves the memory and copies the data
+	 * segments: a module too big for the cap traps there, not later. */
 	wasm_rt_set_unwind_target(&wasm_rt_jmp_buf);
 	int trap = setjmp(wasm_rt_jmp_buf);
 	if (!trap) {
+		mod->init_module();
+		void *inst = wasm_rt_zalloc(mod->instance_size);
+		if (!inst) {
+			wasi_log(&h, "out of memory");
+			return 70;
+		}
 		mod->instantiate(inst, &h);
 		h.mem = mod->memory ? mod->memory(inst) : NULL;
 		mod->start(inst);

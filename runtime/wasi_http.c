@@ -110,6 +110,20 @@ u32 wasi_http(struct wasi_host_ctx *h, const uint8_t *req, size_t req_len, uint8
 	body = json_object_get(rq, "body");
 	if (!method)
 		method = "GET";
+	/* A method or header that could split the request line (say, to a
+	 * proxy) is refused: the host checked must be the host asked. */
+	bool bad = !*method || strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(method);
+	const char *hk;
+	json_t *hv;
+	json_object_foreach(hdrs, hk, hv)
+		bad |= !json_is_string(hv) || strpbrk(hk, "\r\n:") != NULL ||
+		       strpbrk(json_string_value(hv), "\r\n") != NULL;
+	if (bad) {
+		wasi_log(h, "http_request: a method must be a word in capitals, and a header "
+			    "a name and a value without line breaks");
+		json_decref(rq);
+		return WASI_E_INVAL;
+	}
 	CURLU *u = curl_url();
 	char *host = NULL, *scheme = NULL, *port_s = NULL;
 	u32 rc = WASI_E_INVAL;
@@ -149,7 +163,7 @@ u32 wasi_http(struct wasi_host_ctx *h, const uint8_t *req, size_t req_len, uint8
 	const char *ca = http_ca_source(&is_dir, NULL);
 	if (ca)
 		curl_easy_setopt(c, is_dir ? CURLOPT_CAPATH : CURLOPT_CAINFO, ca);
-	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CURLU, u); /* the URL whose host was checked */
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
@@ -171,6 +185,19 @@ u32 wasi_http(struct wasi_host_ctx *h, const uint8_t *req, size_t req_len, uint8
 	}
 	long status = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	/* on_body cut at resp_cap bytes, maybe inside a UTF-8 sequence: drop
+	 * that partial character, or the body would not pack as UTF-8. */
+	if (s.cut) {
+		size_t i = s.n, k = 0;
+		while (i && k < 3 && ((unsigned char)s.b[i - 1] & 0xc0) == 0x80)
+			i--, k++;
+		if (i) {
+			unsigned char lead = (unsigned char)s.b[i - 1];
+			size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+			if (need > k + 1)
+				s.n = i - 1;
+		}
+	}
 	/* Cut the body until the whole answer fits. */
 	for (;;) {
 		json_t *out = json_pack("{s:I, s:O, s:s%, s:b}", "status", (json_int_t)status, "headers",

@@ -109,7 +109,7 @@ struct fn_type {
 	uint32_t n_params, n_results;
 	const wasm_rt_type_t *types; /* params then results */
 };
-enum { MAX_FN_TYPES = 4096 };
+enum { MAX_FN_TYPES = 4096 }; /* gen/wasm.h WM_MAX_TYPES: the bake refuses more */
 static struct fn_type *fn_types;
 static uint32_t n_fn_types;
 

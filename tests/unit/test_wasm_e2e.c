@@ -398,6 +398,7 @@ static const char http_server[] =
 	"class H(http.server.BaseHTTPRequestHandler):\n"
 	"    def do_GET(self):\n"
 	"        b = ('hello ' + self.path + ' x-probe=' + str(self.headers.get('X-Probe'))).encode()\n"
+	"        if self.path == '/big': b = ('\\u00e9' * 40000).encode()\n"
 	"        self.send_response(200)\n"
 	"        self.send_header('Content-Length', str(len(b)))\n"
 	"        self.end_headers()\n"
@@ -465,6 +466,22 @@ START_TEST(test_http)
 	probe(&r, "", "probe_granted", "http", url);
 	ck_assert_str_eq(r.out, "{\"http_errno\":76}\n");
 	ck_has(r.err, "this host (permissions: network) is not granted");
+	tu_run_release(&r);
+	/* a body past the module's 64 KiB buffer is cut, at a UTF-8 boundary */
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/big", port);
+	probe(&r, "", "probe_granted", "http", url);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_has(r.out, "\xc3\xa9\",\"truncated\"");
+	ck_has(r.out, "\"truncated\":true");
+	tu_run_release(&r);
+	/* a method that would split the request line is refused */
+	char raw[256];
+	snprintf(raw, sizeof raw,
+		 "'{\"method\":\"GET http://other/ HTTP/1.1\\r\\nX: \",\"url\":\"http://127.0.0.1:%d/\"}'",
+		 port);
+	probe(&r, "", "probe_granted", "http_raw", raw);
+	ck_assert_str_eq(r.out, "{\"http_errno\":28}\n");
+	ck_has(r.err, "a method must be a word in capitals");
 	tu_run_release(&r);
 	/* only http and https */
 	probe(&r, "", "probe_granted", "http", "file:///etc/passwd");

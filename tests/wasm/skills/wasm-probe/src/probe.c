@@ -49,13 +49,17 @@ __attribute__((import_module("skillc"), import_name("http_request"))) uint32_t
 skillc_http_request(const char *req, uint32_t req_len, char *resp, uint32_t resp_cap,
 		    uint32_t *resp_len);
 
-static int http_get(const char *url)
+/* A request given whole (raw), or a GET of url. */
+static int http_get(const char *url, int raw)
 {
 	static char resp[1 << 16];
 	char req[1024];
 	uint32_t n = 0;
-	snprintf(req, sizeof req, "{\"method\":\"GET\",\"url\":\"%s\",\"headers\":{\"X-Probe\":\"1\"}}",
-		 url);
+	if (raw)
+		snprintf(req, sizeof req, "%s", url);
+	else
+		snprintf(req, sizeof req,
+			 "{\"method\":\"GET\",\"url\":\"%s\",\"headers\":{\"X-Probe\":\"1\"}}", url);
 	uint32_t e = skillc_http_request(req, (uint32_t)strlen(req), resp, sizeof resp - 1, &n);
 	if (e) {
 		printf("{\"http_errno\":%u}\n", e);
@@ -122,7 +126,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(what, "write")) {
 		return write_file(arg, "written by wasm\n");
 	} else if (!strcmp(what, "http")) {
-		return http_get(arg);
+		return http_get(arg, 0);
+	} else if (!strcmp(what, "http_raw")) {
+		return http_get(arg, 1);
 	} else if (!strcmp(what, "stderr")) {
 		fprintf(stderr, "a log line\n");
 		printf("{\"ok\":true}\n");
