@@ -16,10 +16,11 @@
 #include "arena.h"
 #include "diag.h"
 #include "model.h"
+#include "../runtime/wasi.h"
 
 /* 64 KiB pages a module may ask for at start unless the manifest says
- * otherwise: 4096 pages, 256 MiB. */
-#define WM_DEFAULT_MEM_CAP_PAGES 4096u
+ * otherwise: the runtime's default for WASM tools. */
+#define WM_DEFAULT_MEM_CAP_PAGES ((uint32_t)(WASI_DEFAULT_MEMORY >> 16))
 
 /* The most function types a module may declare: runtime/wasm_rt.c's table. */
 #define WM_MAX_TYPES 4096u

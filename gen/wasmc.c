@@ -130,18 +130,12 @@ static int wc_glue(struct arena *a, struct diag *d, const struct sk_module *mod,
 	emit(&e, "\tZ_%sZ__start((Z_%s_instance_t *)inst);", n, n);
 	emit(&e, "}");
 	emit_raw(&e, "\n", 1);
-	emit(&e, "static void skc_free(void *inst)");
-	emit(&e, "{");
-	emit(&e, "\tZ_%s_free((Z_%s_instance_t *)inst);", n, n);
-	emit(&e, "}");
-	emit_raw(&e, "\n", 1);
 	emit(&e, "const struct skc_wasm skc_wasm_%s = {", n);
 	emit(&e, "\t.instance_size = sizeof(Z_%s_instance_t),", n);
 	emit(&e, "\t.init_module = Z_%s_init_module,", n);
 	emit(&e, "\t.instantiate = skc_instantiate,");
 	emit(&e, "\t.memory = skc_memory,");
 	emit(&e, "\t.start = skc_start,");
-	emit(&e, "\t.free = skc_free,");
 	emit(&e, "};");
 	int bad = e.error || ferror(f);
 	if (fclose(f) != 0 || bad) {

@@ -238,10 +238,6 @@ struct inv_wasm {
 	struct sb_child child;
 };
 
-/* Wasm linear memory is capped by the grant (or this); rlimits leave room for
- * the forked copy of the agent around it. */
-#define INV_WASM_DEFAULT_MEM ((uint64_t)256 << 20)
-
 static void inv_wasm_release(struct inv_wasm *w)
 {
 	sb_child_release(&w->child);
@@ -335,7 +331,7 @@ static enum inv_status inv_wasm_prepare(const struct skc_table *t, const struct 
 		w->hosts[i] = skc_str(t, t->perm_strs[g->host_first + i]);
 	cfg->hosts = w->hosts;
 	cfg->n_hosts = g->host_count;
-	uint64_t cap = g->memory ? g->memory : INV_WASM_DEFAULT_MEM;
+	uint64_t cap = g->memory ? g->memory : WASI_DEFAULT_MEMORY;
 	cfg->mem_cap_pages = cap >> 16 > 65535 ? 65535 : (uint32_t)(cap >> 16);
 
 	w->confined = sb_mode() != SB_MODE_OFF;

@@ -30,6 +30,7 @@
 #include "serve.h"
 #include "skc_abi.h"
 #include "sandbox.h"
+#include "wasi.h"
 #include "table.h"
 
 enum cli_exit {
@@ -192,7 +193,7 @@ static json_t *perm_json(const struct skc_table *t, const struct skc_tool *tool)
 		json_object_set_new(o, "clock", json_boolean(g->flags & SKC_PERM_CLOCK));
 		json_object_set_new(o, "random", json_boolean(g->flags & SKC_PERM_RANDOM));
 		json_object_set_new(json_object_get(o, "limits"), "memory",
-				    json_integer((json_int_t)(g->memory ? g->memory : 256 << 20)));
+				    json_integer((json_int_t)(g->memory ? g->memory : WASI_DEFAULT_MEMORY)));
 	}
 	return o;
 }

@@ -602,6 +602,31 @@ void sb_child_release(struct sb_child *c)
 
 #define SB_DENY(e) (SECCOMP_RET_ERRNO | ((e) & SECCOMP_RET_DATA))
 
+/*
+ * A filter's first six instructions: another architecture, and x32's
+ * numbering, are refused with errno e; then the system call number is
+ * loaded. (Padding where there is no x32, so jump offsets stay the same.)
+ */
+#ifdef SB_X32_BIT
+#define SB_BPF_X32(e)                                                                         \
+	BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, SB_X32_BIT, 0, 1), BPF_STMT(BPF_RET | BPF_K, SB_DENY(e))
+#else
+#define SB_BPF_X32(e) BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0), BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0)
+#endif
+#define SB_BPF_NATIVE(e)                                                                      \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),              \
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SB_ARCH, 1, 0),                           \
+		BPF_STMT(BPF_RET | BPF_K, SB_DENY(e)),                                        \
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)), SB_BPF_X32(e)
+
+#ifdef SB_ARCH
+static int sb_install(struct sock_filter *prog, size_t n)
+{
+	struct sock_fprog fp = {.len = (unsigned short)n, .filter = prog};
+	return (int)-rs_sys(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, (long)&fp, 0, 0);
+}
+#endif
+
 /* <linux/securebits.h>: noroot, no ambient raise, each locked. */
 #define SB_SECBITS ((1u << 0) | (1u << 1) | (1u << 6) | (1u << 7))
 
@@ -610,17 +635,7 @@ static int sb_filter(void)
 #ifdef SB_ARCH
 	struct sock_filter prog[] = {
 		/* Another ABI's numbering (i386's socketcall) is refused whole. */
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SB_ARCH, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EACCES)),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-#ifdef SB_X32_BIT
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, SB_X32_BIT, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EACCES)),
-#else
-		BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0),
-		BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0),
-#endif
+		SB_BPF_NATIVE(EACCES),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_io_uring_setup, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EACCES)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 1, 0),
@@ -631,9 +646,7 @@ static int sb_filter(void)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EACCES)),
 	};
-	struct sock_fprog fp = {.len = (unsigned short)(sizeof prog / sizeof prog[0]),
-				.filter = prog};
-	return (int)-rs_sys(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, (long)&fp, 0, 0);
+	return sb_install(prog, sizeof prog / sizeof prog[0]);
 #else
 	return 0;
 #endif
@@ -649,17 +662,7 @@ static int sb_no_exec_filter(void)
 {
 #ifdef SB_ARCH
 	struct sock_filter prog[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SB_ARCH, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EPERM)),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-#ifdef SB_X32_BIT
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, SB_X32_BIT, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EPERM)),
-#else
-		BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0),
-		BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0),
-#endif
+		SB_BPF_NATIVE(EPERM),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execve, 5, 0),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execveat, 4, 0),
 #ifdef SYS_fork
@@ -679,9 +682,7 @@ static int sb_no_exec_filter(void)
 		BPF_STMT(BPF_RET | BPF_K, SB_DENY(EPERM)),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog fp = {.len = (unsigned short)(sizeof prog / sizeof prog[0]),
-				.filter = prog};
-	return (int)-rs_sys(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, (long)&fp, 0, 0);
+	return sb_install(prog, sizeof prog / sizeof prog[0]);
 #else
 	return 0;
 #endif

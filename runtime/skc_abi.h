@@ -98,7 +98,6 @@ struct skc_wasm {
 	void (*instantiate)(void *inst, void *host);
 	void *(*memory)(void *inst); /* its wasm_rt_memory_t; NULL: none exported */
 	void (*start)(void *inst);   /* _start */
-	void (*free)(void *inst);
 };
 
 /* An environment variable a tool is given from the agent's environment. */

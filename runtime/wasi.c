@@ -233,27 +233,28 @@ static int clock_of(u32 id, clockid_t *c)
 	return 0;
 }
 
-u32 Z_wasi_snapshot_preview1Z_clock_res_get(struct wasi_host_ctx *h, u32 id, u32 res_p)
+/* clock_time_get, or with res the clock's resolution (clock_res_get). */
+static u32 clock_call(struct wasi_host_ctx *h, u32 id, u32 out_p, bool res)
 {
 	struct timespec ts;
 	clockid_t c;
 	if (!h->cfg->clock)
-		return wasi_refuse(h, 1, "clock_res_get", "the clock (permissions: clock = true)");
-	if (clock_of(id, &c) || clock_getres(c, &ts))
+		return wasi_refuse(h, 1, res ? "clock_res_get" : "clock_time_get",
+				   "the clock (permissions: clock = true)");
+	if (clock_of(id, &c) || (res ? clock_getres(c, &ts) : clock_gettime(c, &ts)))
 		return WASI_E_INVAL;
-	return (u32)put64(h, res_p, (u64)ts.tv_sec * 1000000000u + (u64)ts.tv_nsec);
+	return (u32)put64(h, out_p, (u64)ts.tv_sec * 1000000000u + (u64)ts.tv_nsec);
+}
+
+u32 Z_wasi_snapshot_preview1Z_clock_res_get(struct wasi_host_ctx *h, u32 id, u32 res_p)
+{
+	return clock_call(h, id, res_p, true);
 }
 
 u32 Z_wasi_snapshot_preview1Z_clock_time_get(struct wasi_host_ctx *h, u32 id, u64 precision, u32 t_p)
 {
 	(void)precision;
-	struct timespec ts;
-	clockid_t c;
-	if (!h->cfg->clock)
-		return wasi_refuse(h, 1, "clock_time_get", "the clock (permissions: clock = true)");
-	if (clock_of(id, &c) || clock_gettime(c, &ts))
-		return WASI_E_INVAL;
-	return (u32)put64(h, t_p, (u64)ts.tv_sec * 1000000000u + (u64)ts.tv_nsec);
+	return clock_call(h, id, t_p, false);
 }
 
 u32 Z_wasi_snapshot_preview1Z_random_get(struct wasi_host_ctx *h, u32 buf, u32 len)

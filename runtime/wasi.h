@@ -72,6 +72,10 @@ struct wasi_config {
 	struct wasi_io *io;             /* NULL: fds 0, 1 and 2 are the streams */
 };
 
+/* A WASM tool's linear memory when its grant sets no limits.memory; the
+ * bake's cap on a module's initial memory too. */
+#define WASI_DEFAULT_MEMORY ((uint64_t)256 << 20)
+
 /* The exit code of a call that trapped (its reason is on stderr). */
 #define WASI_EXIT_TRAP 134
 
