@@ -55,6 +55,8 @@ bool bi_tool_active(const struct bi_state *s, const struct skc_tool *tool)
 	const struct skc_table *t = s->t;
 	if (s->active[tool->skill])
 		return true;
+	if (!t->use_count) /* no skill declares any: the common case, per tool per turn */
+		return false;
 	uint32_t idx = (uint32_t)(tool - t->tools);
 	for (uint32_t i = 0; i < t->skill_count; i++) {
 		const struct skc_skill *sk = &t->skills[i];
