@@ -39,6 +39,8 @@ struct mf_tool {
 	const char *output_schema;     /* compact JSON text */
 	const char *annotations;       /* compact JSON text */
 	bool has_args, has_timeout, has_cap, has_params;
+	bool has_protocol;       /* protocol: skillz */
+	struct sk_loc protocol_loc;
 	bool wasm; /* script names a WASM module (MF_WASM) */
 	uint8_t args;
 	uint32_t timeout_ms, output_cap;
@@ -768,6 +770,13 @@ static void mf_entry(struct mf_ctx *cx, struct mf_manifest *m, const struct yml_
 		} else if (mf_key(k, "args")) {
 			t.has_args = mf_word(cx, "args", v, args, "'flags', 'argv' or 'json'",
 					     &t.args) == 0;
+		} else if (mf_key(k, "protocol")) {
+			/* The Skillz callback protocol: the arguments arrive in an
+			 * `execute` request on stdin, and the script may call back. */
+			static const char *const protocols[] = {"skillz", NULL};
+			uint8_t which;
+			t.protocol_loc = mf_loc(cx, v);
+			t.has_protocol = mf_word(cx, "protocol", v, protocols, "'skillz'", &which) == 0;
 		} else if (mf_key(k, "interpreter")) {
 			t.interpreter = mf_str(cx, "interpreter", v);
 			if (t.interpreter && !t.interpreter[strspn(t.interpreter, " \t")]) {
@@ -819,6 +828,17 @@ static void mf_entry(struct mf_ctx *cx, struct mf_manifest *m, const struct yml_
 				     "unknown key '%s' in manifest entry",
 				     mf_show(cx->a, k->text, k->len));
 		}
+	}
+	if (t.has_protocol) {
+		if (t.has_args && t.args != SKC_ARGS_JSON)
+			diag_error(cx->d, cx->path, t.protocol_loc.line, t.protocol_loc.col,
+				   "'protocol: skillz' passes the arguments in its 'execute' request; drop 'args: %s'",
+				   args[t.args]);
+		else if (t.wasm)
+			diag_error(cx->d, cx->path, t.protocol_loc.line, t.protocol_loc.col,
+				   "'protocol' is for script tools, not WASM modules");
+		t.has_args = true;
+		t.args = SKC_ARGS_SKILLZ;
 	}
 	if (!t.script && !t.name) {
 		if (!yml_get(e, "script") && !yml_get(e, "wasm"))

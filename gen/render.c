@@ -467,7 +467,8 @@ static void slot_skills(struct render_ctx *r, struct emit *e)
 
 static void slot_tools(struct render_ctx *r, struct emit *e)
 {
-	static const char *const args[] = {"SKC_ARGS_FLAGS", "SKC_ARGS_ARGV", "SKC_ARGS_JSON"};
+	static const char *const args[] = {"SKC_ARGS_FLAGS", "SKC_ARGS_ARGV", "SKC_ARGS_JSON",
+					   "SKC_ARGS_SKILLZ"};
 	static const char *const net[] = {"SKC_NET_NONE", "SKC_NET_HOSTS", "SKC_NET_ALL"};
 	if (!r->n_tools)
 		emit(e, "{.skill = 0},");

@@ -6,7 +6,7 @@
 #include "arena.h"
 
 static const char *const schema_types[] = {"string", "integer", "number", "boolean", "array"};
-static const char *const schema_args[] = {"flags", "argv", "json"};
+static const char *const schema_args[] = {"flags", "argv", "json", "skillz"};
 static const char *const schema_pass[] = {"value", "switch", "repeat", "nargs"};
 
 json_t *schema_json_value(const char *text)

@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "ask.h"
 #include "builtin.h"
+#include "callback.h"
 #include "invoke.h"
 #include "jbuf.h"
 #include "table.h"
@@ -772,6 +774,26 @@ static void run_builtin(struct agent *a, struct ag_call *k, const struct bi_def 
 }
 
 /* Check a call and start it; calls that cannot run get their result at once. */
+/* A protocol tool's questions during `run`: the model this run talks to,
+ * and the person at the terminal. */
+static json_t *run_ask(void *ud, const char *method, json_t *params, char *err, size_t errn)
+{
+	struct agent *a = ud;
+	if (!strcmp(method, "elicitation/create"))
+		return ask_user(params, -1, err, errn);
+	return ask_model(a->c, params, err, errn);
+}
+
+static void run_log(void *ud, const char *tool, const char *level, json_t *data)
+{
+	struct agent *a = ud;
+	char *s = json_dumps(data, JSON_COMPACT);
+	if (!a->c->json)
+		fprintf(a->err, "%s: %s: %s\n", tool, level, s ? s : "");
+	trace(a, "tool_log", json_pack("{s:s,s:s,s:O}", "name", tool, "level", level, "data", data));
+	free(s);
+}
+
 static void start_call(struct agent *a, struct ag_call *k, const char *arguments)
 {
 	const struct skc_table *t = a->t;
@@ -816,6 +838,19 @@ static void start_call(struct agent *a, struct ag_call *k, const char *arguments
 		return;
 	}
 	struct inv_opts o = {.timeout_ms = a->c->tool_timeout_ms};
+	if (k->tool->args == SKC_ARGS_SKILLZ) {
+		/* It may ask questions and call tools: run it here, to the end. */
+		int tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+		struct cb_sync sync = {.ask = run_ask, .log = run_log, .ud = a, .sampling = true,
+				       .elicitation = tty >= 0, .stop = (const volatile int *)&ag_signal};
+		if (tty >= 0)
+			close(tty);
+		struct rx_result res;
+		enum inv_status st = cb_run(t, k->tool, k->args, &o, &sync, &res, err, sizeof err);
+		process_result(a, k, st, &res, err);
+		rx_result_release(&res);
+		return;
+	}
 	enum inv_status st = inv_start(t, k->tool, k->args, &o, &k->inv, err, sizeof err);
 	if (st != INV_OK) {
 		struct rx_result none = {.out = "", .err = "", .exit_code = -1};

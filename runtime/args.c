@@ -595,7 +595,7 @@ static int check_value(const struct skc_table *t, const struct skc_tool *tool,
 		       article(tn), tn, describe(d, v));
 		return -1;
 	}
-	if (tool->args != SKC_ARGS_JSON && has_nul(v)) {
+	if (tool->args != SKC_ARGS_JSON && tool->args != SKC_ARGS_SKILLZ && has_nul(v)) {
 		seterr(err, errn,
 		       "%s contains a NUL byte, which cannot be passed as a command-line word",
 		       subject);
@@ -1047,7 +1047,8 @@ int ra_build(const struct skc_table *t, const struct skc_tool *tool,
 	case SKC_ARGS_ARGV:
 		rc = build_argv(&w, t, ps, np, args, err, errn);
 		break;
-	case SKC_ARGS_JSON: {
+	case SKC_ARGS_JSON:
+	case SKC_ARGS_SKILLZ: { /* invoke.c wraps it in the execute request */
 		char *s = json_dumps(args, JSON_COMPACT);
 		size_t n = s ? strlen(s) : 0;
 		char *line = s ? realloc(s, n + 2) : NULL;

@@ -383,3 +383,61 @@ const char *bi_mime_type(const char *path, bool text)
 				return types[i].type;
 	return text ? "text/plain" : "application/octet-stream";
 }
+
+/* skill://<skill>/<path>, the path percent-encoded but for '/'. */
+void bi_resource_uri(char *buf, size_t n, const char *skill, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t k = (size_t)snprintf(buf, n, "skill://%s/", skill);
+	for (const unsigned char *p = (const unsigned char *)path; *p && k + 4 < n; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~/", *p)) {
+			buf[k++] = (char)*p;
+		} else {
+			buf[k++] = '%';
+			buf[k++] = hex[*p >> 4];
+			buf[k++] = hex[*p & 15];
+		}
+	}
+	buf[k < n ? k : n - 1] = '\0';
+}
+
+const struct skc_file *bi_resource_file(const struct skc_table *t, const char *uri,
+					const struct skc_skill **skill_out)
+{
+	const struct skc_skill *s = NULL;
+	const struct skc_file *f = NULL;
+	if (!strncmp(uri, "skill://", 8)) {
+		const char *p = uri + 8, *slash = strchr(p, '/');
+		char skill[128];
+		if (slash && (size_t)(slash - p) < sizeof skill) {
+			memcpy(skill, p, (size_t)(slash - p));
+			skill[slash - p] = '\0';
+			s = tbl_skill(t, skill);
+		}
+		size_t n = s ? strlen(slash + 1) : 0;
+		char *path = s ? malloc(n + 1) : NULL;
+		if (path) {
+			size_t k = 0;
+			bool ok = true;
+			for (const char *q = slash + 1; *q; q++) {
+				if (*q == '%') {
+					int hi = txt_hexval(q[1]), lo = hi < 0 ? -1 : txt_hexval(q[2]);
+					if (hi < 0 || lo < 0) {
+						ok = false;
+						break;
+					}
+					path[k++] = (char)(hi << 4 | lo);
+					q += 2;
+				} else {
+					path[k++] = *q;
+				}
+			}
+			if (ok)
+				f = bi_find_file(t, s, path, k);
+			free(path);
+		}
+	}
+	*skill_out = f ? s : NULL;
+	return f;
+}

@@ -74,6 +74,11 @@ const struct skc_skill *bi_find_skill(const struct skc_table *t, const char *nam
 /* The file of skill `s` at `path` (n bytes), or NULL. */
 const struct skc_file *bi_find_file(const struct skc_table *t, const struct skc_skill *s,
 				    const char *path, size_t n);
+/* skill://<skill>/<path>, the path percent-encoded but for '/', in buf. */
+void bi_resource_uri(char *buf, size_t n, const char *skill, const char *path);
+/* The file a skill:// URI names, and its skill; NULL when there is none. */
+const struct skc_file *bi_resource_file(const struct skc_table *t, const char *uri,
+					const struct skc_skill **skill);
 /* A MIME type from the file name, else text/plain or application/octet-stream. */
 const char *bi_mime_type(const char *path, bool text);
 

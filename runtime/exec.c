@@ -35,6 +35,9 @@ struct rx_proc {
 	char *stack;        /* the waiter's and the tool's stacks, when shared memory */
 	const char *in_data;
 	size_t in_len, in_off;
+	char *in_own;       /* duplex: the queue in_data points into */
+	size_t in_alloc;
+	bool duplex, in_eof; /* in_eof: close stdin once the queue is written */
 	char *out;
 	size_t out_len, out_alloc, cap;
 	bool out_trunc, capped;
@@ -666,8 +669,56 @@ static void feed(struct rx_proc *p)
 		}
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (p->in_off >= p->in_len)
+	if (p->in_off >= p->in_len && (!p->duplex || p->in_eof))
 		close_fd(&p->in_fd); /* EOF for the child */
+}
+
+int rx_send(struct rx_proc *p, const char *b, size_t n)
+{
+	if (!p->duplex || p->in_fd < 0 || p->in_eof || p->in_len - p->in_off > RX_SEND_MAX) {
+		errno = EPIPE;
+		return -1;
+	}
+	if (p->in_off == p->in_len)
+		p->in_off = p->in_len = 0;
+	if (p->in_len + n > p->in_alloc) {
+		/* Move what waits to the front before growing. */
+		memmove(p->in_own, p->in_own + p->in_off, p->in_len - p->in_off);
+		p->in_len -= p->in_off;
+		p->in_off = 0;
+		if (p->in_len + n > p->in_alloc) {
+			size_t want = p->in_alloc ? p->in_alloc : 4096;
+			while (want < p->in_len + n)
+				want *= 2;
+			p->in_own = xrealloc(p->in_own, want);
+			p->in_alloc = want;
+		}
+	}
+	memcpy(p->in_own + p->in_len, b, n);
+	p->in_len += n;
+	p->in_data = p->in_own;
+	feed(p);
+	return 0;
+}
+
+void rx_close_input(struct rx_proc *p)
+{
+	p->in_eof = true;
+	feed(p);
+}
+
+const char *rx_out(const struct rx_proc *p, size_t *len)
+{
+	*len = p->out_len;
+	return p->out ? p->out : "";
+}
+
+void rx_out_take(struct rx_proc *p, size_t n)
+{
+	if (n > p->out_len)
+		n = p->out_len;
+	memmove(p->out, p->out + n, p->out_len - n);
+	p->out_len -= n;
 }
 
 int rx_start(const struct rx_spec *spec, struct rx_proc **out)
@@ -683,15 +734,24 @@ int rx_start(const struct rx_spec *spec, struct rx_proc **out)
 	p->cap = spec->output_cap ? spec->output_cap : RX_DEFAULT_CAP;
 	if (p->cap > SIZE_MAX / 4)
 		p->cap = SIZE_MAX / 4; /* buffer growth below must not overflow */
+	p->duplex = spec->duplex;
 	p->in_data = spec->stdin_data;
 	p->in_len = spec->stdin_data ? spec->stdin_len : 0;
+	if (p->duplex) {
+		/* Ours, so rx_send can append to it. */
+		p->in_alloc = p->in_len > 4096 ? p->in_len : 4096;
+		p->in_own = xrealloc(NULL, p->in_alloc);
+		if (p->in_len)
+			memcpy(p->in_own, p->in_data, p->in_len);
+		p->in_data = p->in_own;
+	}
 	p->start_us = now_us();
 	p->deadline_us = spec->timeout_ms ? p->start_us + (uint64_t)spec->timeout_ms * 1000u : 0;
 	*out = p;
 
 	int in[2] = {-1, -1}, o[2] = {-1, -1}, e[2] = {-1, -1};
 	int rc = 0;
-	if (spec->stdin_data) {
+	if (spec->stdin_data || spec->duplex) {
 		if (make_pipe(in) < 0)
 			rc = errno;
 	} else {
@@ -736,7 +796,7 @@ int rx_start(const struct rx_spec *spec, struct rx_proc **out)
 		p->end_us = now_us();
 		return 0;
 	}
-	if (p->in_len == 0)
+	if (p->in_len == 0 && !p->duplex)
 		close_fd(&p->in_fd);
 #ifdef SYS_pidfd_open
 	/* Readable when the leader exits, so poll wakes for it; CLOEXEC by default. */
@@ -754,7 +814,7 @@ int rx_pollfds(struct rx_proc *p, struct pollfd *fds, int max)
 		fds[n++] = (struct pollfd){.fd = p->out_fd, .events = POLLIN};
 	if (p->err_fd >= 0 && n < max)
 		fds[n++] = (struct pollfd){.fd = p->err_fd, .events = POLLIN};
-	if (p->in_fd >= 0 && n < max)
+	if (p->in_fd >= 0 && p->in_off < p->in_len && n < max)
 		fds[n++] = (struct pollfd){.fd = p->in_fd, .events = POLLOUT};
 	if (p->pid_fd >= 0 && !p->reaped && n < max)
 		fds[n++] = (struct pollfd){.fd = p->pid_fd, .events = POLLIN};
@@ -998,6 +1058,7 @@ void rx_finish(struct rx_proc *p, struct rx_result *res)
 	res->spawn_errno = p->spawn_errno;
 	uint64_t end = p->end_us ? p->end_us : now_us();
 	res->duration_us = end - p->start_us;
+	free(p->in_own);
 	free(p);
 }
 

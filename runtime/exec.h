@@ -39,7 +39,8 @@ enum {
 	RX_ERR_TAIL = 8192,         /* stderr bytes kept: the tail */
 	RX_DEFAULT_CAP = 1 << 20,   /* stdout bytes kept when output_cap is 0 */
 	RX_TERM_GRACE_MS = 200,     /* SIGTERM to SIGKILL on timeout */
-	RX_DRAIN_GRACE_MS = 100     /* pipes kept after the leader exited */
+	RX_DRAIN_GRACE_MS = 100,    /* pipes kept after the leader exited */
+	RX_SEND_MAX = 16 << 20      /* duplex stdin bytes that may wait */
 };
 
 struct rx_spec {
@@ -62,6 +63,11 @@ struct rx_spec {
 	 * still names it. The copy must not return into the caller's code. */
 	int (*run)(void *arg);
 	void *run_arg;
+	/* A conversation rather than a one-shot: stdin stays open after
+	 * stdin_data for rx_send until rx_close_input, and stdout is taken as it
+	 * comes with rx_out/rx_out_take; output_cap then bounds what waits
+	 * untaken (one message line), not the total. */
+	bool duplex;
 };
 
 struct rx_result {
@@ -100,6 +106,18 @@ int rx_timeout_ms(const struct rx_proc *p);
 void rx_kill(struct rx_proc *p);
 /* Kill what still runs, reap, fill `res` and free `p`. */
 void rx_finish(struct rx_proc *p, struct rx_result *res);
+
+/*
+ * Duplex processes only. rx_send queues bytes for the child's stdin (copied);
+ * -1 when its stdin is closed or more than RX_SEND_MAX bytes already wait
+ * (a child that stops reading). rx_close_input sends EOF once the queue is
+ * written. rx_out shows the stdout not yet taken; rx_out_take drops n bytes
+ * of it from the front.
+ */
+int rx_send(struct rx_proc *p, const char *b, size_t n);
+void rx_close_input(struct rx_proc *p);
+const char *rx_out(const struct rx_proc *p, size_t *len);
+void rx_out_take(struct rx_proc *p, size_t n);
 
 /* rx_start, step until finished, rx_finish. Returns 0, or -1 with errno as
  * rx_start (res is then zeroed with spawn_errno set). */

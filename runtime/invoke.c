@@ -171,7 +171,7 @@ static int inv_secrets(const struct skc_table *t, const struct skc_tool *tool,
 
 /* Secret values in buf become "[secret NAME]"; short ones are left (they would
  * match too much to mean anything). */
-static void inv_redact(const struct inv_call *c, char **buf, size_t *len)
+void inv_redact(const struct inv_call *c, char **buf, size_t *len)
 {
 	for (size_t i = 0; i < c->n_secrets; i++) {
 		const char *eq = strchr(c->secrets[i], '='), *v = eq + 1;
@@ -503,6 +503,39 @@ out:
 	return st;
 }
 
+/*
+ * The Skillz `execute` request, one line: the arguments, and a context of
+ * where the tool runs and what the host offers (o->context's members).
+ */
+static char *inv_execute(const struct skc_table *t, const struct skc_tool *tool, json_t *args,
+			 const json_t *extra, const char *dir, size_t *len)
+{
+	json_t *ctx = json_pack("{s:s,s:s,s:s,s:s,s:[s]}", "tool_name",
+				skc_str(t, tool->wire_name), "skill",
+				skc_str(t, t->skills[tool->skill].name), "skill_dir", dir,
+				"working_directory", dir, "roots", dir);
+	if (ctx && extra)
+		json_object_update(ctx, (json_t *)extra);
+	json_t *req = ctx ? json_pack("{s:s,s:i,s:s,s:{s:O,s:o}}", "jsonrpc", "2.0", "id", 1,
+				      "method", "execute", "params", "arguments", args,
+				      "context", ctx)
+			  : NULL;
+	char *s = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	json_decref(req);
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	char *line = realloc(s, n + 2);
+	if (!line) {
+		free(s);
+		return NULL;
+	}
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	*len = n + 1;
+	return line;
+}
+
 enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool, json_t *args,
 			  const struct inv_opts *o, struct inv_call **out, char *err, size_t errn)
 {
@@ -635,6 +668,13 @@ enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool
 			goto out;
 	}
 
+	if (tool->args == SKC_ARGS_SKILLZ) {
+		char *line = inv_execute(t, tool, args, o ? o->context : NULL, dir, &in_len);
+		if (!line)
+			goto out;
+		free(in);
+		in = line;
+	}
 	inv_timeouts(tool, o, c);
 	struct rx_spec spec = {
 		.argv = argv,
@@ -645,6 +685,7 @@ enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool
 		.timeout_ms = c->timeout_ms,
 		.output_cap = c->output_cap,
 		.sandbox = confined ? &child : NULL,
+		.duplex = tool->args == SKC_ARGS_SKILLZ,
 	};
 	snprintf(c->program, sizeof c->program, "%s", argv[0]);
 	if (rx_start(&spec, &c->proc) != 0) {

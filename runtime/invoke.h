@@ -38,6 +38,9 @@ struct inv_opts {
 	 * and _exit.
 	 */
 	void (*on_timeout)(const struct rx_result *partial, const char *why);
+	/* A protocol tool (SKC_ARGS_SKILLZ): members added to the context of its
+	 * `execute` request (callback.h); NULL: none. */
+	const json_t *context;
 };
 
 /* res is filled whenever the process started (release it with rx_result_release);
@@ -73,6 +76,10 @@ struct inv_call {
 enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool, json_t *args,
 			  const struct inv_opts *o, struct inv_call **out, char *err, size_t errn);
 enum inv_status inv_finish(struct inv_call *c, struct rx_result *res, char *err, size_t errn);
+
+/* The call's secret values in buf (malloc'd, *len bytes) become "[secret
+ * NAME]"; buf may be replaced. */
+void inv_redact(const struct inv_call *c, char **buf, size_t *len);
 
 /* The interpreter's words (at most max-1, NULL-terminated) in buf; 0 words: run the script. */
 size_t inv_interpreter(const struct skc_table *t, const struct skc_tool *tool, char *buf,

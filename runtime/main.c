@@ -6,6 +6,7 @@
  * usage[] and the README, and stable.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <signal.h>
@@ -21,6 +22,8 @@
 
 #include "agent.h"
 #include "args.h"
+#include "ask.h"
+#include "callback.h"
 #include "cache.h"
 #include "exec.h"
 #include "http.h"
@@ -361,11 +364,11 @@ static int cmd_show(const struct skc_table *t, const char *name, int json)
 	}
 	if (json)
 		return cli_json_out(show_tool_json(t, tool));
-	static const char *const styles[] = {"flags", "argv", "json"};
+	static const char *const styles[] = {"flags", "argv", "json", "skillz"};
 	bool wasm = tool->kind == SKC_KIND_WASM;
 	printf("%s\n%s\n\n%s: %s (%sarguments as %s)\n", skc_str(t, tool->wire_name),
 	       skc_str(t, tool->description), wasm ? "module" : "script", skc_str(t, tool->script),
-	       wasm ? "WebAssembly; " : "", tool->args < 3 ? styles[tool->args] : "?");
+	       wasm ? "WebAssembly; " : "", tool->args < 4 ? styles[tool->args] : "?");
 	printf("\nparameters:\n");
 	for (uint32_t k = 0; k < tool->param_count; k++)
 		show_param(t, &t->params[tool->param_first + k]);
@@ -413,6 +416,34 @@ static void call_timed_out(const struct rx_result *r, const char *why)
 	_exit(CLI_TIMEOUT);
 }
 
+/* A protocol tool's questions, from `agent call`: the provider that `run`
+ * would use, and the terminal. */
+struct call_ask {
+	const struct skc_table *t;
+	struct ag_config c;
+	bool have_c;
+};
+
+static json_t *call_ask(void *ud, const char *method, json_t *params, char *err, size_t errn)
+{
+	struct call_ask *a = ud;
+	if (!strcmp(method, "elicitation/create"))
+		return ask_user(params, -1, err, errn);
+	if (!a->have_c) {
+		snprintf(err, errn, "no provider is configured to sample from (see %s run --help)", prog);
+		return NULL;
+	}
+	return ask_model(&a->c, params, err, errn);
+}
+
+static void call_log(void *ud, const char *tool, const char *level, json_t *data)
+{
+	(void)ud;
+	char *s = json_dumps(data, JSON_COMPACT);
+	fprintf(stderr, "%s: %s: %s\n", tool, level, s ? s : "");
+	free(s);
+}
+
 static int run_tool(const struct skc_table *t, const struct skc_tool *tool, json_t *args,
 		    double timeout_s, double max_out)
 {
@@ -425,7 +456,23 @@ static int run_tool(const struct skc_table *t, const struct skc_tool *tool, json
 	call_tool_name = skc_str(t, tool->wire_name);
 	struct rx_result res;
 	char err[512];
-	enum inv_status st = inv_run(t, tool, args, &o, &res, err, sizeof err);
+	enum inv_status st;
+	if (tool->args == SKC_ARGS_SKILLZ) {
+		struct call_ask a = {.t = t};
+		struct ag_flags f = {.retries = -1};
+		char why[300];
+		a.have_c = ag_resolve(t, &f, getenv, &a.c, why, sizeof why) == 0;
+		int tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+		struct cb_sync sync = {.ask = call_ask, .log = call_log, .ud = &a,
+				       .sampling = a.have_c, .elicitation = tty >= 0};
+		if (tty >= 0)
+			close(tty);
+		st = cb_run(t, tool, args, &o, &sync, &res, err, sizeof err);
+		if (a.have_c)
+			ag_config_release(&a.c);
+	} else {
+		st = inv_run(t, tool, args, &o, &res, err, sizeof err);
+	}
 	fwrite(res.out ? res.out : "", 1, res.out_len, stdout);
 	fflush(stdout);
 	/* The tool's stderr is its log: pass it on, then our verdict. */

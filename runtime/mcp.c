@@ -19,6 +19,7 @@
 
 #include "args.h"
 #include "builtin.h"
+#include "callback.h"
 #include "invoke.h"
 #include "jbuf.h"
 #include "jsv.h"
@@ -63,17 +64,38 @@ struct mcp_req {
 	bool modern;      /* stateless style */
 	int log_level;    /* stateless: from _meta; LOG_OFF: none */
 	json_t *progress; /* _meta.progressToken, or NULL */
+	json_t *caps;     /* stateless: _meta's client capabilities, or NULL */
 };
 
 struct mcp_job {
 	struct mcp_job *next, *prev;
 	json_t *id, *progress, *args;
 	const struct skc_tool *tool;
-	struct inv_call *call; /* NULL while queued */
+	struct inv_call *call; /* a plain tool's, once started */
+	struct cb_call *cb;    /* a protocol tool's (callback.h), once started */
+	struct mcp_job *parent; /* set: a tools/call from parent's tool, answered to it */
+	unsigned parent_req;
 	bool modern, cancelled;
+	bool sampling, elicitation; /* what the client can do for the tool */
 	int log_level;
 	uint64_t started_ms, next_progress_ms;
 	unsigned progress_n;
+	double progress_last;   /* the last progress a protocol tool reported */
+	char state[32];         /* stateless style: the requestState of a call
+				   waiting for input; "" when none */
+};
+
+/* A tool's request waiting for the client: sent as a request of ours
+ * ("skc-<key>") in the handshake style, or listed in an input_required
+ * result ("r<key>") in the stateless one. */
+struct mcp_ask {
+	struct mcp_ask *next;
+	unsigned key;
+	struct mcp_job *job;  /* whose tool asked */
+	struct mcp_job *root; /* whose client answers */
+	unsigned req;
+	char *method;
+	json_t *params;
 };
 
 struct mcp_list {
@@ -95,6 +117,9 @@ struct mcp {
 	char build[17];
 	json_t *server_info;
 	char *modern_members; /* ,"resultType":...,"_meta":{...} for stateless results */
+	json_t *client_caps;  /* handshake style: from initialize */
+	struct mcp_ask *asks;
+	unsigned ask_serial, state_serial, nested;
 };
 
 /* ---- small helpers ---- */
@@ -117,24 +142,6 @@ static json_t *text_json(const char *s, size_t n)
 	j = fixed ? json_stringn(fixed, k) : NULL;
 	free(fixed);
 	return j ? j : json_string("");
-}
-
-/* skill://<skill>/<path>, the path percent-encoded but for '/'. */
-static void resource_uri(char *buf, size_t n, const char *skill, const char *path)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t k = (size_t)snprintf(buf, n, "skill://%s/", skill);
-	for (const unsigned char *p = (const unsigned char *)path; *p && k + 4 < n; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~/", *p)) {
-			buf[k++] = (char)*p;
-		} else {
-			buf[k++] = '%';
-			buf[k++] = hex[*p >> 4];
-			buf[k++] = hex[*p & 15];
-		}
-	}
-	buf[k < n ? k : n - 1] = '\0';
 }
 
 /* ---- replies ---- */
@@ -338,7 +345,7 @@ static json_t *file_contents(struct mcp *m, const struct skc_skill *s, const str
 	const unsigned char *data = t->data + f->data_off;
 	bool text = bi_file_is_text(&m->bi, f);
 	char uri[1024];
-	resource_uri(uri, sizeof uri, skc_str(t, s->name), skc_str(t, f->path));
+	bi_resource_uri(uri, sizeof uri, skc_str(t, s->name), skc_str(t, f->path));
 	json_t *o = json_object();
 	json_object_set_new(o, "uri", json_string(uri));
 	json_object_set_new(o, "mimeType", json_string(bi_mime_type(skc_str(t, f->path), text)));
@@ -562,17 +569,235 @@ static void reply_run(struct mcp *m, struct mcp_job *j, enum inv_status st,
 	json_decref(structured);
 }
 
+static struct rx_proc *job_proc(struct mcp_job *j)
+{
+	return j->cb ? cb_proc(j->cb) : j->call->proc;
+}
+
+static struct mcp_job *job_root(struct mcp_job *j)
+{
+	while (j->parent)
+		j = j->parent;
+	return j;
+}
+
+static void job_start(struct mcp *m, struct mcp_job *j);
+static void job_done(struct mcp *m, struct mcp_job *j);
+static int level_index(const char *s);
+
+/* ---- a protocol tool's callbacks (callback.h) ---- */
+
+static void h_log(void *ud, struct cb_call *c, const char *level, json_t *data)
+{
+	struct mcp *m = ud;
+	struct mcp_job *j = cb_tag(c);
+	int l = level_index(level);
+	log_msg(m, job_root(j)->log_level, l < 0 ? LOG_INFO : l, skc_str(m->t, j->tool->wire_name),
+		json_incref(data));
+}
+
+static void h_progress(void *ud, struct cb_call *c, json_t *p)
+{
+	struct mcp *m = ud;
+	struct mcp_job *j = job_root(cb_tag(c));
+	double v = json_number_value(json_object_get(p, "progress"));
+	/* The client wants each notification's progress to grow. */
+	if (!j->progress || j->cancelled || v <= j->progress_last)
+		return;
+	j->progress_last = v;
+	json_t *q = json_deep_copy(p);
+	json_object_set(q, "progressToken", j->progress);
+	notify(m, "notifications/progress", q);
+}
+
+static void h_chunk(void *ud, struct cb_call *c, json_t *chunk)
+{
+	struct mcp *m = ud;
+	struct mcp_job *j = cb_tag(c);
+	log_msg(m, job_root(j)->log_level, LOG_INFO, skc_str(m->t, j->tool->wire_name),
+		json_pack("{s:O}", "stream", chunk));
+}
+
+static void ask_free(struct mcp_ask *a)
+{
+	free(a->method);
+	json_decref(a->params);
+	free(a);
+}
+
+/* Drop the requests a finished job asked, or its client would answer. */
+static void asks_drop(struct mcp *m, const struct mcp_job *j)
+{
+	for (struct mcp_ask **pp = &m->asks; *pp;) {
+		struct mcp_ask *a = *pp;
+		if (a->job == j || a->root == j) {
+			*pp = a->next;
+			ask_free(a);
+		} else {
+			pp = &a->next;
+		}
+	}
+}
+
+/* Stateless style: answer the call's request with what it waits for; the
+ * client retries with the answers and the requestState. */
+static void mrtr_suspend(struct mcp *m, struct mcp_job *root)
+{
+	if (!root->state[0])
+		snprintf(root->state, sizeof root->state, "skc-%u-%.8s", ++m->state_serial, m->build);
+	json_t *reqs = json_object();
+	for (struct mcp_ask *a = m->asks; a; a = a->next) {
+		if (a->root != root)
+			continue;
+		char key[24];
+		snprintf(key, sizeof key, "r%u", a->key);
+		json_object_set_new(reqs, key, json_pack("{s:s,s:O}", "method", a->method, "params",
+							  a->params));
+	}
+	json_t *res = json_pack("{s:o,s:s}", "inputRequests", reqs, "requestState", root->state);
+	add_modern(m, res);
+	json_object_set_new(res, "resultType", json_string("input_required"));
+	reply(m, root->id, false, res);
+	json_decref(root->id);
+	root->id = NULL;
+}
+
+static void ask_client(struct mcp *m, struct mcp_job *j, unsigned req, const char *method,
+		       json_t *params)
+{
+	struct mcp_job *root = job_root(j);
+	struct mcp_ask *a = calloc(1, sizeof *a);
+	if (!a || !(a->method = strdup(method))) {
+		free(a);
+		cb_answer(j->cb, req, NULL, "out of memory");
+		return;
+	}
+	a->key = ++m->ask_serial;
+	a->job = j;
+	a->root = root;
+	a->req = req;
+	a->params = json_incref(params);
+	a->next = m->asks;
+	m->asks = a;
+	if (!root->modern) {
+		char id[24];
+		snprintf(id, sizeof id, "skc-%u", a->key);
+		json_t *msg = json_pack("{s:s,s:s,s:s,s:O}", "jsonrpc", "2.0", "id", id, "method",
+					method, "params", params);
+		jb_json(&m->out, msg);
+		jb_str(&m->out, "\n");
+		json_decref(msg);
+	} else if (root->id) {
+		mrtr_suspend(m, root);
+	}
+	/* else the call already waits for its client: this goes out with the next round. */
+}
+
+/* A response from the client to a request of ours. */
+static void ask_answered(struct mcp *m, const json_t *id, json_t *msg)
+{
+	const char *s = json_string_value(id);
+	unsigned key;
+	char tail;
+	if (!s || sscanf(s, "skc-%u%c", &key, &tail) != 1)
+		return;
+	for (struct mcp_ask **pp = &m->asks; *pp; pp = &(*pp)->next) {
+		struct mcp_ask *a = *pp;
+		if (a->key != key || a->root->modern)
+			continue;
+		*pp = a->next;
+		json_t *res = json_object_get(msg, "result");
+		if (res) {
+			cb_answer(a->job->cb, a->req, res, NULL);
+		} else {
+			char why[400];
+			const char *em = json_string_value(json_object_get(json_object_get(msg, "error"), "message"));
+			snprintf(why, sizeof why, "the client answered %s with an error: %.300s", a->method,
+				 em ? em : "(no message)");
+			cb_answer(a->job->cb, a->req, NULL, why);
+		}
+		ask_free(a);
+		return;
+	}
+}
+
+static void nested_call(struct mcp *m, struct mcp_job *parent, unsigned req, json_t *params)
+{
+	const char *name = json_string_value(json_object_get(params, "name"));
+	json_t *args = json_object_get(params, "arguments");
+	const struct skc_tool *tool = tbl_tool(m->t, name);
+	char err[512] = "", why[400];
+	if (!tool)
+		snprintf(err, sizeof err, "unknown tool '%.200s'", name);
+	else if (args && !json_is_object(args) && !json_is_null(args))
+		snprintf(err, sizeof err, "'arguments' must be an object");
+	else if (m->nested >= MCP_MAX_NESTED)
+		snprintf(err, sizeof err, "%d nested tool calls are running already", MCP_MAX_NESTED);
+	if (err[0] || cb_may_call(parent->cb, tool, err, sizeof err) != 0) {
+		cb_answer(parent->cb, req, NULL, err);
+		return;
+	}
+	json_t *a = json_is_object(args) ? json_deep_copy(args) : json_object();
+	if (ra_validate(m->t, tool, a, why, sizeof why) != 0) {
+		snprintf(err, sizeof err, "invalid arguments for '%s': %s", name, why);
+		cb_answer(parent->cb, req, NULL, err);
+		json_decref(a);
+		return;
+	}
+	struct mcp_job *k = calloc(1, sizeof *k);
+	if (!k) {
+		cb_answer(parent->cb, req, NULL, "out of memory");
+		json_decref(a);
+		return;
+	}
+	k->tool = tool;
+	k->args = a;
+	k->parent = parent;
+	k->parent_req = req;
+	k->modern = parent->modern;
+	k->log_level = parent->log_level;
+	k->sampling = parent->sampling;
+	k->elicitation = parent->elicitation;
+	m->nested++;
+	job_start(m, k);
+}
+
+static void h_request(void *ud, struct cb_call *c, unsigned req, const char *method,
+		      json_t *params)
+{
+	struct mcp *m = ud;
+	struct mcp_job *j = cb_tag(c);
+	if (!strcmp(method, "tools/call"))
+		nested_call(m, j, req, params);
+	else
+		ask_client(m, j, req, method, params);
+}
+
 static void job_start(struct mcp *m, struct mcp_job *j)
 {
 	char err[512];
-	enum inv_status st = inv_start(m->t, j->tool, j->args, NULL, &j->call, err, sizeof err);
+	enum inv_status st;
+	if (j->tool->args == SKC_ARGS_SKILLZ) {
+		struct cb_host h = {.ud = m, .log = h_log, .progress = h_progress, .chunk = h_chunk,
+				    .request = h_request, .sampling = j->sampling,
+				    .elicitation = j->elicitation};
+		st = cb_start(m->t, j->tool, j->args, NULL, &h, j->parent ? j->parent->cb : NULL, j,
+			      &j->cb, err, sizeof err);
+	} else {
+		st = inv_start(m->t, j->tool, j->args, NULL, &j->call, err, sizeof err);
+	}
 	if (st != INV_OK) {
 		const char *name = skc_str(m->t, j->tool->wire_name);
 		char msg[700];
 		snprintf(msg, sizeof msg, "tool '%s' %s: %s", name,
 			 st == INV_BAD_ARGS ? "got arguments it cannot take" : "cannot run", err);
 		log_msg(m, j->log_level, LOG_WARNING, name, json_string(msg));
-		reply_text(m, j->id, j->modern, msg, strlen(msg), true);
+		if (j->parent) {
+			m->nested--;
+			cb_answer(j->parent->cb, j->parent_req, NULL, msg);
+		} else {
+			reply_text(m, j->id, j->modern, msg, strlen(msg), true);
+		}
 		job_free(j);
 		return;
 	}
@@ -594,10 +819,25 @@ static void job_start(struct mcp *m, struct mcp_job *j)
 static void job_done(struct mcp *m, struct mcp_job *j)
 {
 	list_remove(&m->running, j);
+	/* Its own nested calls end first, unanswered: nothing may answer a
+	 * freed call. */
+	for (struct mcp_job *k = m->running.head; k;) {
+		if (k->parent != j) {
+			k = k->next;
+			continue;
+		}
+		k->cancelled = true;
+		rx_kill(job_proc(k));
+		job_done(m, k);
+		k = m->running.head;
+	}
+	asks_drop(m, j);
 	struct rx_result res;
-	char why[512];
-	enum inv_status st = inv_finish(j->call, &res, why, sizeof why);
+	char why[512] = "";
+	enum inv_status st = j->cb ? cb_finish(j->cb, &res, why, sizeof why)
+				   : inv_finish(j->call, &res, why, sizeof why);
 	j->call = NULL;
+	j->cb = NULL;
 	const char *name = skc_str(m->t, j->tool->wire_name);
 	if (!j->cancelled) {
 		if (st != INV_OK) {
@@ -610,10 +850,57 @@ static void job_done(struct mcp *m, struct mcp_job *j)
 			log_msg(m, j->log_level, LOG_DEBUG, name,
 				json_sprintf("finished in %.1f ms", (double)res.duration_us / 1000.0));
 		}
-		reply_run(m, j, st, &res, why);
+		if (j->parent)
+			cb_answer_call(j->parent->cb, j->parent_req, j->tool, st, &res, why, m->t);
+		else if (j->id) /* none: it waited for input that never came */
+			reply_run(m, j, st, &res, why);
 	}
+	if (j->parent)
+		m->nested--;
 	rx_result_release(&res);
 	job_free(j);
+}
+
+/* Stateless style: the retry of a call that waits for input. */
+static void mrtr_resume(struct mcp *m, const struct mcp_req *r, const char *state)
+{
+	struct mcp_job *j = m->running.head;
+	while (j && (j->parent || j->id || strcmp(j->state, state) != 0))
+		j = j->next;
+	const char *name = json_string_value(json_object_get(r->params, "name"));
+	if (!j) {
+		reply_error(m, r->id, E_PARAMS,
+			    "requestState '%.100s' names no call waiting for input (it ended, or timed out)",
+			    state);
+		return;
+	}
+	if (!name || strcmp(name, skc_str(m->t, j->tool->wire_name)) != 0) {
+		reply_error(m, r->id, E_PARAMS, "requestState '%.100s' belongs to a call of '%s'",
+			    state, skc_str(m->t, j->tool->wire_name));
+		return;
+	}
+	j->id = json_incref(r->id);
+	json_decref(j->progress);
+	j->progress = json_incref(r->progress);
+	json_t *answers = json_object_get(r->params, "inputResponses");
+	for (struct mcp_ask **pp = &m->asks; *pp;) {
+		struct mcp_ask *a = *pp;
+		char key[24];
+		snprintf(key, sizeof key, "r%u", a->key);
+		json_t *v = a->root == j ? json_object_get(answers, key) : NULL;
+		if (!v) {
+			pp = &a->next;
+			continue;
+		}
+		*pp = a->next;
+		cb_answer(a->job->cb, a->req, v, NULL);
+		ask_free(a);
+	}
+	for (struct mcp_ask *a = m->asks; a; a = a->next)
+		if (a->root == j) {
+			mrtr_suspend(m, j);
+			break;
+		}
 }
 
 static void m_tools_call(struct mcp *m, const struct mcp_req *r)
@@ -630,6 +917,11 @@ static void m_tools_call(struct mcp *m, const struct mcp_req *r)
 		return;
 	}
 	const char *name = json_string_value(jn);
+	json_t *state = json_object_get(r->params, "requestState");
+	if (json_is_string(state)) {
+		mrtr_resume(m, r, json_string_value(state));
+		return;
+	}
 	json_t *empty = NULL;
 	if (!args || json_is_null(args))
 		args = empty = json_object();
@@ -687,6 +979,9 @@ static void m_tools_call(struct mcp *m, const struct mcp_req *r)
 	j->tool = tool;
 	j->modern = r->modern;
 	j->log_level = req_log_level(m, r);
+	json_t *caps = r->modern ? r->caps : m->client_caps;
+	j->sampling = json_object_get(caps, "sampling") != NULL;
+	j->elicitation = json_object_get(caps, "elicitation") != NULL;
 	if (m->running.n < m->o.jobs)
 		job_start(m, j);
 	else
@@ -699,14 +994,14 @@ static void m_cancelled(struct mcp *m, const struct mcp_req *r)
 	struct mcp_job *j = id ? find_job(m, id) : NULL;
 	if (!j || j->cancelled)
 		return;
-	if (!j->call) {
+	if (!j->call && !j->cb) {
 		list_remove(&m->queued, j);
 		job_free(j);
 		return;
 	}
 	/* Its process group dies now; the reply is suppressed when it is reaped. */
 	j->cancelled = true;
-	rx_kill(j->call->proc);
+	rx_kill(job_proc(j));
 }
 
 /* ---- prompts ---- */
@@ -785,7 +1080,7 @@ static void m_resources_list(struct mcp *m, const struct mcp_req *r)
 		const struct skc_skill *s = &t->skills[si];
 		const struct skc_file *f = &t->files[i];
 		char uri[1024], name[512];
-		resource_uri(uri, sizeof uri, skc_str(t, s->name), skc_str(t, f->path));
+		bi_resource_uri(uri, sizeof uri, skc_str(t, s->name), skc_str(t, f->path));
 		snprintf(name, sizeof name, "%s/%s", skc_str(t, s->name), skc_str(t, f->path));
 		bool text = bi_file_is_text(&m->bi, f);
 		json_t *o = json_object();
@@ -809,38 +1104,7 @@ static void m_resources_read(struct mcp *m, const struct mcp_req *r)
 		return;
 	}
 	const struct skc_skill *s = NULL;
-	const struct skc_file *f = NULL;
-	if (!strncmp(uri, "skill://", 8)) {
-		const char *p = uri + 8, *slash = strchr(p, '/');
-		char skill[128];
-		if (slash && (size_t)(slash - p) < sizeof skill) {
-			memcpy(skill, p, (size_t)(slash - p));
-			skill[slash - p] = '\0';
-			s = tbl_skill(t, skill);
-		}
-		size_t n = s ? strlen(slash + 1) : 0;
-		char *path = s ? malloc(n + 1) : NULL;
-		if (path) {
-			size_t k = 0;
-			bool ok = true;
-			for (const char *q = slash + 1; *q; q++) {
-				if (*q == '%') {
-					int hi = txt_hexval(q[1]), lo = hi < 0 ? -1 : txt_hexval(q[2]);
-					if (hi < 0 || lo < 0) {
-						ok = false;
-						break;
-					}
-					path[k++] = (char)(hi << 4 | lo);
-					q += 2;
-				} else {
-					path[k++] = *q;
-				}
-			}
-			if (ok)
-				f = bi_find_file(t, s, path, k);
-			free(path);
-		}
-	}
+	const struct skc_file *f = bi_resource_file(t, uri, &s);
 	if (!f) {
 		json_t *data = json_object();
 		json_object_set_new(data, "uri", text_json(uri, strlen(uri)));
@@ -904,6 +1168,9 @@ static void m_initialize(struct mcp *m, const struct mcp_req *r)
 		if (!strcmp(want, mcp_versions[i]))
 			version = mcp_versions[i];
 	m->initialized = true;
+	json_t *caps = json_object_get(r->params, "capabilities");
+	if (json_is_object(caps))
+		m->client_caps = json_incref(caps);
 	json_t *res = json_object();
 	json_object_set_new(res, "protocolVersion", json_string(version));
 	json_object_set_new(res, "capabilities", capabilities(m));
@@ -1026,6 +1293,7 @@ static int read_meta(struct mcp *m, struct mcp_req *r)
 				    "params._meta needs '" META_CAPS "', an object");
 		return -1;
 	}
+	r->caps = caps;
 	json_t *lv = json_object_get(meta, META_LOG);
 	if (lv) {
 		r->log_level = level_index(json_string_value(lv));
@@ -1052,8 +1320,10 @@ static void handle(struct mcp *m, json_t *msg)
 	bool has_id = id != NULL;
 	bool id_ok = json_is_string(id) || json_is_integer(id);
 	if (!method && has_id &&
-	    (json_object_get(msg, "result") || json_object_get(msg, "error")))
-		return; /* a response: this server sends no requests, so nothing awaits it */
+	    (json_object_get(msg, "result") || json_object_get(msg, "error"))) {
+		ask_answered(m, id, msg); /* a tool's request, answered; else nothing awaits it */
+		return;
+	}
 	if (!json_is_string(jv) || strcmp(json_string_value(jv), "2.0") != 0) {
 		reply_error(m, id_ok ? id : NULL, E_REQUEST, "'jsonrpc' must be \"2.0\"");
 		return;
@@ -1196,7 +1466,7 @@ void mcp_cancel_all(struct mcp *m)
 	while (m->running.head) {
 		struct mcp_job *j = m->running.head;
 		j->cancelled = true;
-		rx_kill(j->call->proc);
+		rx_kill(job_proc(j));
 		job_done(m, j);
 	}
 }
@@ -1215,6 +1485,12 @@ void mcp_free(struct mcp *m)
 		free(m->bi_entries[i]);
 	free(m->modern_members);
 	json_decref(m->server_info);
+	json_decref(m->client_caps);
+	while (m->asks) {
+		struct mcp_ask *a = m->asks;
+		m->asks = a->next;
+		ask_free(a);
+	}
 	jb_release(&m->out);
 	free(m);
 }
@@ -1237,14 +1513,14 @@ bool mcp_busy(const struct mcp *m)
 
 int mcp_max_pollfds(const struct mcp *m)
 {
-	return (int)m->o.jobs * RX_POLLFDS;
+	return ((int)m->o.jobs + MCP_MAX_NESTED) * RX_POLLFDS;
 }
 
 int mcp_pollfds(struct mcp *m, struct pollfd *fds, int max)
 {
 	int n = 0;
 	for (struct mcp_job *j = m->running.head; j && n < max; j = j->next)
-		n += rx_pollfds(j->call->proc, fds + n, max - n);
+		n += rx_pollfds(job_proc(j), fds + n, max - n);
 	return n;
 }
 
@@ -1253,8 +1529,8 @@ int mcp_timeout_ms(const struct mcp *m)
 	int best = -1;
 	uint64_t now = now_ms();
 	for (struct mcp_job *j = m->running.head; j; j = j->next) {
-		int t = rx_timeout_ms(j->call->proc);
-		if (j->progress && !j->cancelled) {
+		int t = j->cb ? cb_timeout_ms(j->cb) : rx_timeout_ms(j->call->proc);
+		if (j->progress && !j->cancelled && !j->cb && j->id) {
 			int p = j->next_progress_ms > now ? (int)(j->next_progress_ms - now) : 0;
 			if (t < 0 || p < t)
 				t = p;
@@ -1270,11 +1546,14 @@ void mcp_step(struct mcp *m)
 	uint64_t now = now_ms();
 	for (struct mcp_job *j = m->running.head, *next; j; j = next) {
 		next = j->next;
-		if (rx_step(j->call->proc)) {
+		if (j->cb ? cb_step(j->cb) : rx_step(j->call->proc)) {
 			job_done(m, j);
+			/* It may have ended others (its nested calls): start over. */
+			next = m->running.head;
 			continue;
 		}
-		if (j->progress && !j->cancelled && now >= j->next_progress_ms) {
+		/* A protocol tool reports its own progress. */
+		if (j->progress && !j->cancelled && !j->cb && j->id && now >= j->next_progress_ms) {
 			json_t *p = json_object();
 			json_object_set(p, "progressToken", j->progress);
 			json_object_set_new(p, "progress", json_integer(++j->progress_n));

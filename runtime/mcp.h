@@ -38,7 +38,8 @@ enum {
 	MCP_DEFAULT_QUEUE = 4096,     /* calls waiting for a slot */
 	MCP_DEFAULT_PAGE = 1000,      /* list entries per page */
 	MCP_MAX_LINE = 16 << 20,      /* longest message accepted, bytes */
-	MCP_PROGRESS_MS = 1000        /* progress notification interval */
+	MCP_PROGRESS_MS = 1000,       /* progress notification interval */
+	MCP_MAX_NESTED = 16           /* tools/call from protocol tools, running at once */
 };
 
 struct mcp_opts {

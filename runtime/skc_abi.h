@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SKC_ABI_VERSION 5
+#define SKC_ABI_VERSION 6
 #define SKC_MAGIC 0x31434b53u /* "SKC1" little-endian */
 
 /* Parameter types, as in JSON Schema. */
@@ -33,7 +33,9 @@ enum skc_type {
 enum skc_args {
 	SKC_ARGS_FLAGS = 0, /* --name value; positionals (no flag) follow */
 	SKC_ARGS_ARGV = 1,  /* positional, in declared order */
-	SKC_ARGS_JSON = 2   /* one JSON object on stdin */
+	SKC_ARGS_JSON = 2,  /* one JSON object on stdin */
+	SKC_ARGS_SKILLZ = 3 /* an `execute` request on stdin, then the Skillz
+			       callback protocol both ways (callback.h) */
 };
 
 /* How one parameter is written in the flags style. */

@@ -11,7 +11,7 @@
 #include "skc_abi.h"
 
 /* ==== SLOT abi ==== */
-#define SKC_GEN_ABI_VERSION 5
+#define SKC_GEN_ABI_VERSION 6
 /* ==== END abi ==== */
 
 #if SKC_GEN_ABI_VERSION != SKC_ABI_VERSION
