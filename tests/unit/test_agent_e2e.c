@@ -1340,6 +1340,38 @@ START_TEST(test_wasm_tools)
 }
 END_TEST
 
+/* A protocol tool's sampling request goes to the provider the run talks to,
+ * as a request of its own, and its answer back to the tool. */
+START_TEST(test_protocol_sampling)
+{
+	agent_override = tu_env("CB_AGENT", "build/cbprobe");
+	mock_start("{'steps': ["
+		   "{'reply': {'tool_calls': [{'name': 'activate_skill', 'arguments': {'name': 'callback-probe'}}]}},"
+		   "{'reply': {'tool_calls': [{'id': 's1', 'name': 'callback-probe__talk', 'arguments': {'mode': 'sample', 'text': 'ping from the tool'}}]}},"
+		   "{'reply': {'text': 'pong from the model'}},"
+		   "{'reply': {'text': 'Done.'}}]}");
+	struct tu_run r;
+	run_env(&r, "OPENAI_API_KEY=test-key",
+		"run --no-stream --provider openai --base-url http://127.0.0.1:%d/v1 "
+		"'Ask the model through the tool.'", cx.port);
+	json_t *log = mock_stop();
+	agent_override = NULL;
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "Done.\n");
+	ck_assert_uint_eq(json_array_size(log), 4);
+	json_t *b2 = body_of(log, 2), *b3 = body_of(log, 3);
+	/* The tool's own request: its one message, and no tools offered. */
+	char *sent = dump(msgs(b2));
+	ck_has(sent, "ping from the tool");
+	free(sent);
+	ck_assert_ptr_null(json_object_get(b2, "tools"));
+	ck_assert_uint_eq(json_array_size(msgs(b2)), 1);
+	ck_has(oa_result(b3, "s1"), "pong from the model");
+	json_decref(log);
+	tu_run_release(&r);
+}
+END_TEST
+
 Suite *suite_agent_e2e(void)
 {
 	Suite *s = suite_create("agent_e2e");
@@ -1359,6 +1391,7 @@ Suite *suite_agent_e2e(void)
 	tcase_add_test(tc, test_task_stdin);
 	tcase_add_test(tc, test_secret_stays);
 	tcase_add_test(tc, test_wasm_tools);
+	tcase_add_test(tc, test_protocol_sampling);
 	suite_add_tcase(s, tc);
 	TCase *tn = tcase_create("network");
 	tcase_add_checked_fixture(tn, setup, teardown);
