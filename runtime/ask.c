@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "callback.h"
 #include "http.h"
 #include "jbuf.h"
 #include "prov.h"
@@ -117,7 +118,7 @@ json_t *ask_model(const struct ag_config *c, const json_t *params, char *err, si
 		.max_tokens = json_is_integer(mt) && json_integer_value(mt) > 0 &&
 				      json_integer_value(mt) < 1000000
 				  ? (uint32_t)json_integer_value(mt)
-				  : ASK_MAX_TOKENS,
+				  : CB_MAX_TOKENS,
 	};
 	struct prov_request rq = {0};
 	char why[512];

@@ -13,7 +13,6 @@
 #include "agent.h"
 
 enum {
-	ASK_MAX_TOKENS = 1024,  /* a sampling request's default maxTokens */
 	ASK_MAX_LINE = 4096     /* one answer typed at the terminal */
 };
 

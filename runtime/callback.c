@@ -262,7 +262,13 @@ static void cb_request(struct cb_call *c, json_t *id, const char *method, json_t
 			} else {
 				slot->id = json_incref(id);
 				slot->serial = ++c->serial;
-				c->host.request(c->host.ud, c, slot->serial, method, params);
+				/* MCP requires maxTokens; Skillz scripts often leave it out. */
+				bool fill = sample && !json_is_integer(json_object_get(params, "maxTokens"));
+				json_t *p = fill ? json_deep_copy(params) : json_incref(params);
+				if (fill)
+					json_object_set_new(p, "maxTokens", json_integer(CB_MAX_TOKENS));
+				c->host.request(c->host.ud, c, slot->serial, method, p);
+				json_decref(p);
 				return;
 			}
 		}

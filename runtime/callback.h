@@ -39,7 +39,8 @@
 enum {
 	CB_MAX_MESSAGES = 10000, /* messages from one call */
 	CB_MAX_PENDING = 64,     /* its requests the host has not answered */
-	CB_MAX_DEPTH = 4         /* tools/call nesting */
+	CB_MAX_DEPTH = 4,        /* tools/call nesting */
+	CB_MAX_TOKENS = 1024     /* a sampling request's maxTokens when it gives none */
 };
 
 struct cb_call;

@@ -29,7 +29,7 @@ export const { StdioClientTransport } = await sdk('./client/stdio.js');
 export const {
 	McpError, ErrorCode, LATEST_PROTOCOL_VERSION,
 	LoggingMessageNotificationSchema, ToolListChangedNotificationSchema,
-	ProgressNotificationSchema,
+	ProgressNotificationSchema, ElicitRequestSchema, CreateMessageRequestSchema,
 } = await sdk('./types.js');
 
 // ---- checks ----

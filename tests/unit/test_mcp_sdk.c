@@ -67,7 +67,7 @@ static const char *e2e_agent(void)
 /* Each script with the agent it drives; the rest of the arguments follow. */
 static const struct {
 	const char *script;
-	int e2e;            /* the fixture agent, else the default one */
+	int e2e;            /* 1: the fixture agent, 2: the callback probe, 0: the default one */
 	const char *extra;
 } scripts[] = {
 	{"tools.mjs", 0, ""},
@@ -76,13 +76,15 @@ static const struct {
 	{"runtime.mjs", 1, ""},
 	{"scoped.mjs", 0, ""},
 	{"readme.mjs", 0, "README.md"},
+	{"callback.mjs", 2, ""},
 };
 
 START_TEST(test_script)
 {
 	char args[1024];
-	snprintf(args, sizeof args, "'%s' %s", scripts[_i].e2e ? e2e_agent() : agent(),
-		 scripts[_i].extra);
+	const char *which = scripts[_i].e2e == 2 ? tu_env("CB_AGENT", "build/cbprobe")
+				: scripts[_i].e2e ? e2e_agent() : agent();
+	snprintf(args, sizeof args, "'%s' %s", which, scripts[_i].extra);
 	run_script(scripts[_i].script, args);
 }
 END_TEST
