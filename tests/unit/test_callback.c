@@ -173,6 +173,13 @@ START_TEST(test_tools_call)
 	json_decref(v);
 	json_decref(r);
 
+	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":\"chain\",\"method\":\"tools/call\",\"params\":"
+		      "{\"name\":\"callback-probe__chain1\"}}\n");
+	r = reply_to(&w, "chain", NULL, 0);
+	ck_assert_msg(strstr(text_of(r), "{\"depth\":4,\"next\":null,\"error\":\"tools/call is nested more than 4 deep\"}"),
+		      "got: %s", text_of(r));
+	json_decref(r);
+
 	send_call(&w, "e", "{\"mode\":\"resources\"}", NULL);
 	r = reply_to(&w, "e", NULL, 0);
 	v = result_json(r);
@@ -431,6 +438,12 @@ START_TEST(test_call_cli)
 		   "SKILLC_API_KEY= setsid -w %s call " TALK " --arg mode=sample", agent());
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "cannot sample"));
+	tu_run_release(&r);
+
+	/* Four calls deep is the limit: the fifth link is refused. */
+	tu_run(&r, "%s call callback-probe__chain1", agent());
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "{\"depth\":4,\"next\":null,\"error\":\"tools/call is nested more than 4 deep\"}"));
 	tu_run_release(&r);
 
 	tu_run(&r, "%s call " TALK " --arg mode=chunks", agent());
