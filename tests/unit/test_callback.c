@@ -463,6 +463,27 @@ START_TEST(test_call_cli)
 }
 END_TEST
 
+/* Elicitation at the terminal: the tool's question, field by field, on a
+ * pseudo-terminal that answers each prompt. */
+START_TEST(test_call_terminal)
+{
+	struct tu_run r;
+	tu_run(&r, "python3 tests/callback/answer_prompts.py %s y Ada -- call " TALK " --arg mode=elicit",
+	       agent());
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "Your name?"));
+	ck_assert_ptr_nonnull(strstr(r.out, "name (string, required): "));
+	ck_assert_ptr_nonnull(strstr(r.out, "{\"action\":\"accept\",\"content\":{\"name\":\"Ada\"}}"));
+	ck_assert_ptr_nonnull(strstr(r.out, "[exit 0]"));
+	tu_run_release(&r);
+	tu_run(&r, "python3 tests/callback/answer_prompts.py %s n -- call " TALK " --arg mode=elicit",
+	       agent());
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "{\"action\":\"decline\"}"));
+	tu_run_release(&r);
+}
+END_TEST
+
 Suite *suite_callback(void)
 {
 	Suite *s = suite_create("callback");
@@ -478,6 +499,7 @@ Suite *suite_callback(void)
 	tcase_add_test(tc, test_never_answers);
 	tcase_add_test(tc, test_secret_redacted);
 	tcase_add_test(tc, test_call_cli);
+	tcase_add_test(tc, test_call_terminal);
 	suite_add_tcase(s, tc);
 	return s;
 }
