@@ -94,7 +94,8 @@ static void cb_send(struct cb_call *c, const json_t *id, json_t *result, const c
 		return;
 	size_t n = strlen(s);
 	s[n] = '\n'; /* over the NUL: sent with its length */
-	if (rx_send(c->inv->proc, s, n + 1) != 0)
+	/* EPIPE: it is gone or closed stdin, which its exit status will tell. */
+	if (rx_send(c->inv->proc, s, n + 1) != 0 && errno == ENOBUFS)
 		cb_fail(c, "stopped reading the answers to its requests");
 	free(s);
 }
@@ -319,7 +320,7 @@ static void cb_line(struct cb_call *c, const char *p, size_t n)
 	json_t *id = m ? json_object_get(m, "id") : NULL;
 	json_t *params = m ? json_object_get(m, "params") : NULL;
 	char show[CB_SHOW * 4 + 8];
-	if (!m || (jv && !(json_is_string(jv) && !strcmp(json_string_value(jv), "2.0"))) ||
+	if (!json_is_object(m) || (jv && !(json_is_string(jv) && !strcmp(json_string_value(jv), "2.0"))) ||
 	    (method && !json_is_string(method)) || (params && !json_is_object(params) && !json_is_null(params))) {
 		cb_show(show, sizeof show, buf, len);
 		cb_fail(c, "line %u is not a JSON-RPC 2.0 message: '%s'", c->lines, show);

@@ -675,8 +675,12 @@ static void feed(struct rx_proc *p)
 
 int rx_send(struct rx_proc *p, const char *b, size_t n)
 {
-	if (!p->duplex || p->in_fd < 0 || p->in_eof || p->in_len - p->in_off > RX_SEND_MAX) {
+	if (!p->duplex || p->in_fd < 0 || p->in_eof) {
 		errno = EPIPE;
+		return -1;
+	}
+	if (p->in_len - p->in_off > RX_SEND_MAX) {
+		errno = ENOBUFS;
 		return -1;
 	}
 	if (p->in_off == p->in_len)
@@ -717,6 +721,8 @@ void rx_out_take(struct rx_proc *p, size_t n)
 {
 	if (n > p->out_len)
 		n = p->out_len;
+	if (!n)
+		return;
 	memmove(p->out, p->out + n, p->out_len - n);
 	p->out_len -= n;
 }

@@ -109,8 +109,8 @@ void rx_finish(struct rx_proc *p, struct rx_result *res);
 
 /*
  * Duplex processes only. rx_send queues bytes for the child's stdin (copied);
- * -1 when its stdin is closed or more than RX_SEND_MAX bytes already wait
- * (a child that stops reading). rx_close_input sends EOF once the queue is
+ * -1 with EPIPE when its stdin is closed (it exited, or closed it), or with
+ * ENOBUFS when more than RX_SEND_MAX bytes already wait (it stopped reading). rx_close_input sends EOF once the queue is
  * written. rx_out shows the stdout not yet taken; rx_out_take drops n bytes
  * of it from the front.
  */
