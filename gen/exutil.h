@@ -78,4 +78,57 @@ int exu_parse_script(struct exu_parse *ps, struct ex_ctx *cx, const struct sk_to
 		     const TSLanguage *lang, const char *src, size_t len);
 void exu_parse_release(struct exu_parse *ps);
 
+/*
+ * Positional parameters inferred from how a script reads its arguments
+ * (`sys.argv[N]`, `$N`), its argument count checks and its `Usage:` text.
+ * Indexes count from 1, as `$1` and `sys.argv[1]` do.
+ */
+enum { EXU_ARGV_MAX = 32 };
+
+struct exu_pos {
+	const char *name;         /* the variable it is assigned to; NULL: none */
+	const char *desc;         /* from a comment; NULL: none */
+	const char *default_json; /* NULL: none */
+	uint8_t type;             /* enum skc_type; 0 (string) unless converted */
+	bool read, guarded, bare; /* read at all; under a count guard or with a default; without */
+	struct sk_loc loc;        /* the first read */
+};
+
+struct exu_argv {
+	struct exu_pos pos[EXU_ARGV_MAX + 1];
+	unsigned max;   /* highest index read */
+	int min;        /* arguments a count check requires; -1: no check */
+	const char *usage; /* text after the first `Usage:` that names arguments */
+	struct sk_loc usage_loc;
+	bool warned;    /* an index out of range was reported */
+};
+
+void exu_argv_init(struct exu_argv *v);
+/* Record a read of argument k (from source text); NULL when k is out of range. */
+struct exu_pos *exu_argv_read(struct ex_ctx *cx, struct exu_argv *v, const char *k, size_t klen,
+			      struct sk_loc at);
+/* A check `count OP n` on the number of arguments (program name not counted). */
+void exu_argv_count(struct exu_argv *v, const char *op, size_t oplen, long long n);
+/*
+ * The arguments a `Usage:` text in s names: *n placeholders, each with its
+ * name (sanitised, NULL when nothing usable is left), text and whether it is
+ * optional ([x]) or a list (x...). Returns how far s was read; 0: no usage.
+ */
+struct exu_uword {
+	const char *name, *text;
+	bool optional, list;
+};
+bool exu_usage_parse(struct arena *a, const char *s, size_t len, struct exu_uword *w, size_t *n,
+		     bool *more);
+/* Remember the first usage text in s (a string or comment) that names arguments. */
+void exu_argv_usage(struct exu_argv *v, struct arena *a, const char *s, size_t len, struct sk_loc at);
+/* A parameter name from free text: lowercase [a-z0-9_]; NULL when nothing is left. */
+char *exu_param_name(struct arena *a, const char *s, size_t len);
+/*
+ * Add the inferred positional parameters to the tool, in argument order;
+ * doc(name) may supply descriptions declared elsewhere. Returns how many.
+ */
+size_t exu_argv_params(struct ex_ctx *cx, struct sk_tool *t, struct exu_argv *v,
+		       const char *(*doc)(void *ctx, const char *name), void *docctx, bool *capped);
+
 #endif
