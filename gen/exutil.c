@@ -505,6 +505,8 @@ bool exu_usage_parse(struct arena *a, const char *s, size_t len, struct exu_uwor
 		}
 		const char *t = s + b;
 		size_t tl = i - b;
+		if (tl == 0)
+			break; /* a quote, backslash or NUL: the text ends */
 		if (!prog) {
 			if (!exu_word_is(t, tl, runners))
 				prog = true;
@@ -551,20 +553,11 @@ static bool exu_usage_at(const char *s, size_t i)
 
 void exu_argv_usage(struct exu_argv *v, struct arena *a, const char *s, size_t len, struct sk_loc at)
 {
-	if (v->usage)
-		return;
-	for (size_t i = 0; i + 6 <= len; i++) {
+	for (size_t i = 0; i + 6 <= len && !v->n_usage; i++) {
 		if (strncasecmp(s + i, "usage:", 6) || !exu_usage_at(s, i))
 			continue;
-		struct exu_uword w[EXU_ARGV_MAX];
-		size_t n;
-		bool more;
-		if (!exu_usage_parse(a, s + i + 6, len - i - 6, w, &n, &more))
+		if (!exu_usage_parse(a, s + i + 6, len - i - 6, v->usage, &v->n_usage, &v->usage_more))
 			continue;
-		size_t e = i + 6;
-		while (e < len && e < i + 4096 && s[e] != '"' && (s[e] != '\n' || e == i + 6))
-			e++;
-		v->usage = arena_strndup(a, s + i + 6, e - i - 6);
 		v->usage_loc = at;
 		for (size_t k = 0; k < i; k++) {
 			if (s[k] == '\n') {
@@ -572,7 +565,6 @@ void exu_argv_usage(struct exu_argv *v, struct arena *a, const char *s, size_t l
 				v->usage_loc.col = 1;
 			}
 		}
-		return;
 	}
 }
 
@@ -588,12 +580,9 @@ size_t exu_argv_params(struct ex_ctx *cx, struct sk_tool *t, struct exu_argv *v,
 		       const char *(*doc)(void *ctx, const char *name), void *docctx, bool *capped)
 {
 	struct arena *a = cx->arena;
-	struct exu_uword w[EXU_ARGV_MAX];
-	size_t nu = 0;
-	bool more = false;
-	if (v->usage)
-		exu_usage_parse(a, v->usage, strlen(v->usage), w, &nu, &more);
-	if (more)
+	const struct exu_uword *w = v->usage;
+	size_t nu = v->n_usage;
+	if (v->usage_more)
 		diag_warning(cx->diag, v->usage_loc.path, v->usage_loc.line, v->usage_loc.col,
 			     "usage of '%s' names more than %d arguments; the rest are ignored",
 			     t->name, EXU_ARGV_MAX);
@@ -630,7 +619,7 @@ size_t exu_argv_params(struct ex_ctx *cx, struct sk_tool *t, struct exu_argv *v,
 		else
 			p.required = !(u && u->optional);
 		p.pass = SKC_PASS_VALUE;
-		p.loc = pos->read ? pos->loc : v->usage ? v->usage_loc : t->loc;
+		p.loc = pos->read ? pos->loc : nu ? v->usage_loc : t->loc;
 		if (!p.loc.line)
 			p.loc.line = p.loc.col = 1;
 		if (!p.description)

@@ -94,11 +94,19 @@ struct exu_pos {
 	struct sk_loc loc;        /* the first read */
 };
 
+/* An argument a `Usage:` text names. */
+struct exu_uword {
+	const char *name, *text;
+	bool optional, list;
+};
+
 struct exu_argv {
 	struct exu_pos pos[EXU_ARGV_MAX + 1];
 	unsigned max;   /* highest index read */
 	int min;        /* arguments a count check requires; -1: no check */
-	const char *usage; /* text after the first `Usage:` that names arguments */
+	struct exu_uword usage[EXU_ARGV_MAX]; /* from the first `Usage:` naming any */
+	size_t n_usage;
+	bool usage_more; /* it named more than EXU_ARGV_MAX */
 	struct sk_loc usage_loc;
 	bool warned;    /* an index out of range was reported */
 };
@@ -110,14 +118,11 @@ struct exu_pos *exu_argv_read(struct ex_ctx *cx, struct exu_argv *v, const char 
 /* A check `count OP n` on the number of arguments (program name not counted). */
 void exu_argv_count(struct exu_argv *v, const char *op, size_t oplen, long long n);
 /*
- * The arguments a `Usage:` text in s names: *n placeholders, each with its
- * name (sanitised, NULL when nothing usable is left), text and whether it is
- * optional ([x]) or a list (x...). Returns how far s was read; 0: no usage.
+ * The arguments the `Usage:` text s (what follows the colon) names: *n
+ * placeholders, each with its name (sanitised; NULL when nothing usable is
+ * left), text and whether it is optional ([x]) or a list (x...). *more: more
+ * than EXU_ARGV_MAX. False when it names none.
  */
-struct exu_uword {
-	const char *name, *text;
-	bool optional, list;
-};
 bool exu_usage_parse(struct arena *a, const char *s, size_t len, struct exu_uword *w, size_t *n,
 		     bool *more);
 /* Remember the first usage text in s (a string or comment) that names arguments. */
