@@ -2173,6 +2173,22 @@ static const char *trailing_comment(const struct px *x, TSNode stmt)
 	return len ? clean_str(x->cx->arena, t, len) : NULL;
 }
 
+/* A read of pos at n: guarded when it or an enclosing if needs enough arguments. */
+static void py_mark(struct pyargv *p, struct exu_pos *pos, TSNode n, bool guarded)
+{
+	TSNode a = ts_node_parent(n);
+	for (int d = 0; d < PY_ANCESTORS && !ts_node_is_null(a); d++, a = ts_node_parent(a)) {
+		if ((is(a, "if_statement") || is(a, "elif_clause") || is(a, "while_statement")) &&
+		    is_count_guard(p, ts_node_child_by_field_name(a, "condition", 9)) &&
+		    within(n, ts_node_child_by_field_name(a, "consequence", 11)))
+			guarded = true;
+	}
+	if (guarded)
+		pos->guarded = true;
+	else
+		pos->bare = true;
+}
+
 /* Where `sys.argv[k]` sits: conversion, default, guard, assigned name. */
 static void py_read(struct pyargv *p, struct exu_pos *pos, TSNode n)
 {
@@ -2182,10 +2198,14 @@ static void py_read(struct pyargv *p, struct exu_pos *pos, TSNode n)
 	if (is(up, "argument_list") && ts_node_named_child_count(up) == 1 && is(ts_node_parent(up), "call")) {
 		TSNode call = ts_node_parent(up);
 		TSNode f = ts_node_child_by_field_name(call, "function", 8);
+		bool conv = text_is(x, f, "str") || text_is(x, f, "Path") || text_is(x, f, "pathlib.Path");
 		if (text_is(x, f, "int"))
-			pos->type = SKC_T_INTEGER;
+			pos->type = SKC_T_INTEGER, conv = true;
 		else if (text_is(x, f, "float"))
-			pos->type = SKC_T_NUMBER;
+			pos->type = SKC_T_NUMBER, conv = true;
+		/* `reader = PdfReader(sys.argv[1])` does not name the argument */
+		if (!conv)
+			return py_mark(p, pos, n, false);
 		n = call;
 		up = ts_node_parent(call);
 	}
@@ -2216,21 +2236,7 @@ static void py_read(struct pyargv *p, struct exu_pos *pos, TSNode n)
 		if (!pos->desc && is(ts_node_parent(up), "expression_statement"))
 			pos->desc = trailing_comment(x, ts_node_parent(up));
 	}
-	bool nested = false;
-	TSNode a = up;
-	for (int d = 0; d < PY_ANCESTORS && !ts_node_is_null(a); d++, a = ts_node_parent(a)) {
-		if (is(a, "function_definition") || is(a, "class_definition") || is(a, "lambda"))
-			nested = true;
-		if ((is(a, "if_statement") || is(a, "elif_clause") || is(a, "while_statement")) &&
-		    is_count_guard(p, ts_node_child_by_field_name(a, "condition", 9)) &&
-		    within(n, ts_node_child_by_field_name(a, "consequence", 11)))
-			guarded = true;
-	}
-	p->top |= !nested;
-	if (guarded)
-		pos->guarded = true;
-	else
-		pos->bare = true;
+	py_mark(p, pos, n, guarded);
 }
 
 static struct exu_pos *py_index(struct pyargv *p, TSNode at, long long k)
