@@ -2226,6 +2226,22 @@ static void py_read(struct pyargv *p, struct exu_pos *pos, TSNode n)
 		n = up;
 		up = ts_node_parent(up);
 	}
+	/* `a, b = sys.argv[1], sys.argv[2]`: the target in the same place */
+	if (is(up, "expression_list") && is(ts_node_parent(up), "assignment") && !pos->name) {
+		TSNode l = ts_node_child_by_field_name(ts_node_parent(up), "left", 4);
+		struct kids lk, rk;
+		kids_of(l, &lk);
+		kids_of(up, &rk);
+		for (size_t i = 0; i < rk.n && lk.n == rk.n; i++) {
+			if (!ts_node_eq(rk.v[i], n) || !is(lk.v[i], "identifier"))
+				continue;
+			size_t len;
+			const char *t = ntext(x, lk.v[i], &len);
+			pos->name = clean_str(x->cx->arena, t, len);
+		}
+		kids_free(&lk);
+		kids_free(&rk);
+	}
 	if (is(up, "assignment") && ts_node_eq(ts_node_child_by_field_name(up, "right", 5), n)) {
 		TSNode l = ts_node_child_by_field_name(up, "left", 4);
 		if (is(l, "identifier") && !pos->name) {

@@ -703,6 +703,21 @@ static const struct py_case argv_cases[] = {
 		PATH ":3:12: warning: argument 1 of 'x' is not described; calling it 'arg1' (add a 'Usage:' line or a comment)\n",
 	},
 	{
+		"argv: parallel assignment names each",
+		"\"\"\"Pair.\"\"\"\n"
+		"import sys\n"
+		"if __name__ == '__main__':\n"
+		"    if len(sys.argv) <= 2:\n"
+		"        raise SystemExit('usage: pair.py <left> <right>')\n"
+		"    a, b = sys.argv[1], sys.argv[2]\n",
+		"Pair.",
+		SKC_ARGS_ARGV,
+		SK_FROM_SCRIPT,
+		"a string req - value - - @6:12 \"left\"\n"
+		"b string req - value - - @6:25 \"right\"\n",
+		"",
+	},
+	{
 		"argv: the signature of main wins",
 		"\"\"\"Sig.\"\"\"\n"
 		"import sys\n"

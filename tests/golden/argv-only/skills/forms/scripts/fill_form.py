@@ -4,7 +4,7 @@ import sys
 
 
 def fill(src, values, out):
-    pass
+    print(f"fill {src!r} with {values!r} into {out!r}")
 
 
 def main():

@@ -5,3 +5,4 @@ if [ -z "$1" ]; then
   exit 1
 fi
 PROJECT_NAME="$1"
+echo "project <$PROJECT_NAME>"

@@ -3,6 +3,6 @@ import sys as system
 from sys import argv
 
 pdf, outdir = system.argv[1:3]
-dpi = int(argv[3]) if len(argv) > 3 else 150
+dpi = int(argv[3]) if len(argv) > 3 else None
 scale = float(system.argv[4]) if len(system.argv) >= 5 else None
-print(pdf, outdir, dpi, scale)
+print(system.argv[1:])

@@ -15,4 +15,4 @@ fi
 input="$1"
 local_n=$2   # pages in each chunk
 outdir=${3:-chunks}
-echo "$input $local_n $outdir"
+echo "split <$input> every <$local_n> into <$outdir>"
