@@ -8,7 +8,12 @@
  *     ArgumentParser(description=...), else of main's docstring;
  *   - parameters: argparse `add_argument` calls anywhere in the module (args =
  *     flags); without any argparse, main's signature with its type hints, and
- *     parameter descriptions from main's docstring (Google, NumPy, Sphinx).
+ *     parameter descriptions from main's docstring (Google, NumPy, Sphinx);
+ *     with neither, what the script reads from sys.argv (argv): indexes,
+ *     int()/float() around them, len(sys.argv) checks and guards, defaults
+ *     in `a if len(sys.argv) > N else b`, the names they are assigned to and
+ *     a `Usage:` text (see exu_argv_params). A module without main or guard
+ *     that reads sys.argv at its top level is a tool too.
  *
  * How a signature-based main receives its arguments (argparse always means
  * flags):
@@ -2095,7 +2100,8 @@ static void py_import(struct pyargv *p, TSNode n)
 			else
 				alias_add(p, p->sys, &p->n_sys, as);
 		} else if (from) {
-			p->argv[p->n_argv < PY_ALIASES ? p->n_argv++ : 0] = "argv";
+			if (p->n_argv < PY_ALIASES)
+				p->argv[p->n_argv++] = "argv";
 		}
 	}
 	kids_free(&k);

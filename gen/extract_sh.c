@@ -36,10 +36,14 @@
  *                  `h` documented as help (or not documented) is skipped.
  *   Positionals    $1..$N, ${N}, "$@" and $* outside functions, and inside
  *                  functions called with "$@"/$* (`main "$@"`), tell that the
- *                  script takes positional arguments; undocumented ones
- *                  become arg1..argN (string, required) and, for "$@",
- *                  `args` (or `rest` after argN: a list of strings), with
- *                  a warning.
+ *                  script takes positional arguments. Without an Arguments:
+ *                  section they are inferred (exu_argv_params): named after
+ *                  the variable assigned (`x=$1`, `local x="$1"`), else the
+ *                  first Usage: text (header, echo/printf, here-document),
+ *                  else argN; `${N:-d}` is optional with default d; `$#`
+ *                  checks and `[ -z "$N" ]` make them required, `[ $# -ge N ]`
+ *                  and `[ -n "$N" ]` guards optional. For "$@" alone: `args`
+ *                  (or `rest` after them: a list of strings), with a warning.
  *   Args style     getopts or documented options: flags (positionals after
  *                  the flags); else argv.
  *
@@ -825,16 +829,27 @@ static bool sh_is_count(struct sh *x, TSNode n)
 	       (sh_text_eq(x, n, "$#") || sh_text_eq(x, n, "${#}"));
 }
 
+/* s[0..n) contains w. */
+static bool sh_has(const char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+	for (size_t i = 0; i + k <= n; i++)
+		if (!memcmp(s + i, w, k))
+			return true;
+	return false;
+}
+
 /* A condition that holds only when an argument is there: `$# -ge N`, `-n "$2"`. */
 static bool sh_is_guard(struct sh *x, TSNode cond)
 {
 	uint32_t b = ts_node_start_byte(cond), e = ts_node_end_byte(cond);
 	if (e - b > SH_COND_MAX)
 		return false;
-	char *t = arena_strndup(x->cx->arena, x->src + b, e - b);
-	if (strstr(t, "-n "))
+	const char *t = x->src + b;
+	size_t n = e - b;
+	if (sh_has(t, n, "-n "))
 		return true;
-	return strstr(t, "$#") && (strstr(t, "-gt") || strstr(t, "-ge") || strchr(t, '>'));
+	return sh_has(t, n, "$#") && (sh_has(t, n, "-gt") || sh_has(t, n, "-ge") || sh_has(t, n, ">"));
 }
 
 /* The text between two sibling nodes, trimmed: an operator. */
@@ -900,8 +915,10 @@ static void sh_read(struct sh *x, struct exu_pos *pos, TSNode at, unsigned k)
 			guarded = true;
 			TSNode w = ts_node_named_child(at, 1);
 			char *t = ts_node_end_byte(w) - ts_node_start_byte(w) <= 256 ? sh_text(x, w) : NULL;
-			if (t && !strchr(t, '$') && !strchr(t, '`') && !pos->default_json)
-				pos->default_json = exu_json_str(a, exu_clean(a, exu_unquote(a, t), strlen(exu_unquote(a, t))));
+			if (t && !strchr(t, '$') && !strchr(t, '`') && !pos->default_json) {
+				t = exu_unquote(a, t);
+				pos->default_json = exu_json_str(a, exu_clean(a, t, strlen(t)));
+			}
 		}
 	}
 	TSNode up = ts_node_parent(n);
@@ -928,8 +945,8 @@ static void sh_read(struct sh *x, struct exu_pos *pos, TSNode at, unsigned k)
 			pos->desc = sh_trailing_comment(x, stmt);
 	}
 	bool tested = false;
-	TSNode c = up;
-	for (int d = 0; d < SH_ANCESTORS && !ts_node_is_null(c); d++, c = ts_node_parent(c)) {
+	TSNode c = up, below = n;
+	for (int d = 0; d < SH_ANCESTORS && !ts_node_is_null(c); d++, below = c, c = ts_node_parent(c)) {
 		if (sh_is(c, "test_command"))
 			tested = true; /* a check, not a use */
 		TSNode cond = {0};
@@ -939,14 +956,8 @@ static void sh_read(struct sh *x, struct exu_pos *pos, TSNode at, unsigned k)
 			cond = ts_node_named_child(c, 0);
 		if (ts_node_is_null(cond) || ts_node_start_byte(at) < ts_node_end_byte(cond))
 			continue;
-		/* in the body: before any else/elif */
-		bool body = true;
-		for (uint32_t i = 0; i < ts_node_named_child_count(c) && body; i++) {
-			TSNode e = ts_node_named_child(c, i);
-			if ((sh_is(e, "else_clause") || sh_is(e, "elif_clause")) &&
-			    ts_node_start_byte(at) >= ts_node_start_byte(e))
-				body = false;
-		}
+		/* in the body, not under else/elif */
+		bool body = !sh_is(below, "else_clause") && !sh_is(below, "elif_clause");
 		if (body && sh_is_guard(x, cond))
 			guarded = true;
 	}

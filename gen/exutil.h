@@ -1,7 +1,7 @@
 /*
- * exutil.h - what the Bash and JavaScript extractors share: a growable text
- * buffer, text cleaning into valid UTF-8, literal-to-JSON conversions, and
- * tree-sitter parsing in segments.
+ * exutil.h - what the script extractors share: a growable text buffer, text
+ * cleaning into valid UTF-8, literal-to-JSON conversions, tree-sitter parsing
+ * in segments, and positional parameters inferred from argv reads.
  */
 #ifndef EXUTIL_H
 #define EXUTIL_H
