@@ -2342,7 +2342,7 @@ static void py_argv_scan(struct pyargv *p, TSNode root)
 			loc_of(x, n, &loc);
 			exu_argv_usage(&p->v, x->cx->arena, t, len, loc);
 		}
-		if (is_argv(p, n)) {
+		if (!p->top && is_argv(p, n)) {
 			p->mentions = true;
 			bool nested = false;
 			TSNode a = n;

@@ -321,6 +321,9 @@ struct exu_pos *exu_argv_read(struct ex_ctx *cx, struct exu_argv *v, const char 
 		v->warned = true;
 		return NULL;
 	}
+	if (v->reads >= EXU_ARGV_READS)
+		return NULL;
+	v->reads++;
 	struct exu_pos *p = &v->pos[idx];
 	if (!p->read)
 		p->loc = at;

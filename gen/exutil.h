@@ -83,7 +83,9 @@ void exu_parse_release(struct exu_parse *ps);
  * (`sys.argv[N]`, `$N`), its argument count checks and its `Usage:` text.
  * Indexes count from 1, as `$1` and `sys.argv[1]` do.
  */
-enum { EXU_ARGV_MAX = 32 };
+/* Reads looked at in context; more say nothing new (libtree-sitter 0.20 finds
+ * a node's parent by walking down from the root, so each costs). */
+enum { EXU_ARGV_MAX = 32, EXU_ARGV_READS = 1024 };
 
 struct exu_pos {
 	const char *name;         /* the variable it is assigned to; NULL: none */
@@ -103,6 +105,7 @@ struct exu_uword {
 struct exu_argv {
 	struct exu_pos pos[EXU_ARGV_MAX + 1];
 	unsigned max;   /* highest index read */
+	unsigned reads; /* reads recorded, up to EXU_ARGV_READS */
 	int min;        /* arguments a count check requires; -1: no check */
 	struct exu_uword usage[EXU_ARGV_MAX]; /* from the first `Usage:` naming any */
 	size_t n_usage;
@@ -112,7 +115,8 @@ struct exu_argv {
 };
 
 void exu_argv_init(struct exu_argv *v);
-/* Record a read of argument k (from source text); NULL when k is out of range. */
+/* Record a read of argument k (from source text); NULL when k is out of
+ * range or EXU_ARGV_READS reads were recorded already. */
 struct exu_pos *exu_argv_read(struct ex_ctx *cx, struct exu_argv *v, const char *k, size_t klen,
 			      struct sk_loc at);
 /* A check `count OP n` on the number of arguments (program name not counted). */
