@@ -2414,7 +2414,7 @@ void ex_python(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t 
 	TSNode root = ts_tree_root_node(tree);
 	top_level(&x, root, true);
 	struct pyargv pa = {.x = &x, .sys = {"sys"}, .n_sys = 1};
-	exu_argv_init(&pa.v);
+	exu_argv_init(&pa.v, tool->name);
 	py_argv_scan(&pa, root);
 	/* a module reading sys.argv at its top level is a script too */
 	if (!x.has_main && !x.has_guard && !pa.top) {

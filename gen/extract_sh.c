@@ -1295,7 +1295,7 @@ void ex_bash(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t le
 	sh_collect_header(&x);
 	sh_parse_header(&x);
 	sh_entry_hints(&x);
-	exu_argv_init(&x.av);
+	exu_argv_init(&x.av, tool->name);
 	if (x.usage) {
 		struct sk_loc at = {path, 1, 1};
 		for (size_t i = 0; i < x.n_lines; i++) {

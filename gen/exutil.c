@@ -294,10 +294,11 @@ char *exu_trim(char *s)
 
 /* ---- positional arguments read straight from argv ------------------------ */
 
-void exu_argv_init(struct exu_argv *v)
+void exu_argv_init(struct exu_argv *v, const char *tool)
 {
 	memset(v, 0, sizeof *v);
 	v->min = -1;
+	v->tool = tool ? tool : "";
 }
 
 struct exu_pos *exu_argv_read(struct ex_ctx *cx, struct exu_argv *v, const char *k, size_t klen,
@@ -316,8 +317,8 @@ struct exu_pos *exu_argv_read(struct ex_ctx *cx, struct exu_argv *v, const char 
 		/* not a tool anyone calls; one warning is enough */
 		if (!v->warned)
 			diag_warning(cx->diag, at.path, at.line, at.col,
-				     "argument %.*s is beyond the %d positional arguments a tool may take; ignored",
-				     (int)(klen > 24 ? 24 : klen), k, EXU_ARGV_MAX);
+				     "argument %.*s of '%s' is beyond the %d positional arguments a tool may take; ignored",
+				     (int)(klen > 24 ? 24 : klen), k, v->tool, EXU_ARGV_MAX);
 		v->warned = true;
 		return NULL;
 	}

@@ -112,9 +112,10 @@ struct exu_argv {
 	bool usage_more; /* it named more than EXU_ARGV_MAX */
 	struct sk_loc usage_loc;
 	bool warned;    /* an index out of range was reported */
+	const char *tool; /* its name, for diagnostics */
 };
 
-void exu_argv_init(struct exu_argv *v);
+void exu_argv_init(struct exu_argv *v, const char *tool);
 /* Record a read of argument k (from source text); NULL when k is out of
  * range or EXU_ARGV_READS reads were recorded already. */
 struct exu_pos *exu_argv_read(struct ex_ctx *cx, struct exu_argv *v, const char *k, size_t klen,

@@ -667,7 +667,7 @@ static const struct py_case argv_cases[] = {
 		SK_FROM_SCRIPT,
 		"arg1 string req - value - - @1:1 \"\"\n"
 		"name string req - value - - @7:12 \"\"\n",
-		PATH ":6:11: warning: argument 99999999999 is beyond the 32 positional arguments a tool may take; ignored\n"
+		PATH ":6:11: warning: argument 99999999999 of 'x' is beyond the 32 positional arguments a tool may take; ignored\n"
 		PATH ":1:1: warning: argument 1 of 'x' is not described; calling it 'arg1' (add a 'Usage:' line or a comment)\n"
 		PATH ":7:12: warning: argument 2 of 'x' is not described; calling it 'name' (add a 'Usage:' line or a comment)\n",
 	},

@@ -425,7 +425,7 @@ static const struct tu_ex_case argv_cases[] = {
 		"Odd.",
 		SKC_ARGS_ARGV,
 		"arg1 string req - value - - \"\"\n",
-		P ":4:24: warning: argument 40 is beyond the 32 positional arguments a tool may take; ignored\n"
+		P ":4:24: warning: argument 40 of 'x' is beyond the 32 positional arguments a tool may take; ignored\n"
 		P ":4:35: warning: argument 1 of 'x' is not described; calling it 'arg1' (add a 'Usage:' line or a comment)\n",
 	},
 };
