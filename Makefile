@@ -297,6 +297,13 @@ $(CB_AGENT): $(SKILLC) $(AGENT_RT_LIB) $(AGENT_MAIN) FORCE
 	@$(MAKE) --no-print-directory SKILLS=tests/callback/skills AGENT=cbprobe $(CB_AGENT)
 endif
 
+# Scripts that read their arguments straight from argv (the golden fixture).
+ARGV_AGENT := $(BUILD)/argvonly
+ifneq ($(AGENT),argvonly)
+$(ARGV_AGENT): $(SKILLC) $(AGENT_RT_LIB) $(AGENT_MAIN) FORCE
+	@$(MAKE) --no-print-directory SKILLS=tests/golden/argv-only/skills AGENT=argvonly $(ARGV_AGENT)
+endif
+
 # The MCP fuzzer links the probe table baked for the end-to-end agent.
 MCP_FUZZ := $(BUILD)/mcp-fuzz
 $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c $(FLAGS_STAMP) | $(DEPS_OK)
@@ -327,9 +334,9 @@ $(MCP_SDK_DIR)/.installed: tests/mcp/package.json tests/mcp/package-lock.json mk
 unit: $(MCP_SDK_DIR)/.installed
 # --- end of MCP SDK ----------------------------------------------------------
 
-unit: $(TEST_RUNNER) $(SKILLC) $(AGENT_BIN) $(E2E_AGENT) $(JAIL_AGENT) $(WASM_AGENT) $(CB_AGENT) $(MCP_FUZZ)
+unit: $(TEST_RUNNER) $(SKILLC) $(AGENT_BIN) $(E2E_AGENT) $(JAIL_AGENT) $(WASM_AGENT) $(CB_AGENT) $(ARGV_AGENT) $(MCP_FUZZ)
 	$(Q)SKILLC=$(SKILLC) AGENT=$(AGENT_BIN) E2E_AGENT=$(E2E_AGENT) JAIL_AGENT=$(JAIL_AGENT) \
-	  WASM_AGENT=$(WASM_AGENT) CB_AGENT=$(CB_AGENT) MCP_FUZZ=$(MCP_FUZZ) CC='$(CC)' SANITIZE='$(SANITIZE)' STATIC='$(STATIC)' BUILD='$(BUILD)' \
+	  WASM_AGENT=$(WASM_AGENT) CB_AGENT=$(CB_AGENT) ARGV_AGENT=$(ARGV_AGENT) MCP_FUZZ=$(MCP_FUZZ) CC='$(CC)' SANITIZE='$(SANITIZE)' STATIC='$(STATIC)' BUILD='$(BUILD)' \
 	  TEST_ROOT=$(CURDIR) $(TEST_RUNNER)
 
 # Each header compiles on its own.

@@ -8,7 +8,12 @@
  *     ArgumentParser(description=...), else of main's docstring;
  *   - parameters: argparse `add_argument` calls anywhere in the module (args =
  *     flags); without any argparse, main's signature with its type hints, and
- *     parameter descriptions from main's docstring (Google, NumPy, Sphinx).
+ *     parameter descriptions from main's docstring (Google, NumPy, Sphinx);
+ *     with neither, what the script reads from sys.argv (argv): indexes,
+ *     int()/float() around them, len(sys.argv) checks and guards, defaults
+ *     in `a if len(sys.argv) > N else b`, the names they are assigned to and
+ *     a `Usage:` text (see exu_argv_params). A module without main or guard
+ *     that reads sys.argv at its top level is a tool too.
  *
  * How a signature-based main receives its arguments (argparse always means
  * flags):
@@ -36,6 +41,7 @@
  *   - argparse positionals keep their name as written (argparse's dest).
  */
 #include "extract.h"
+#include "exutil.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -2022,6 +2028,352 @@ static void from_signature(struct px *x, const struct pdocs *docs)
 	}
 }
 
+/* ------------------------------------------------- arguments read from argv */
+
+/*
+ * Scripts without argparse or main parameters that read sys.argv[N]
+ * directly: exutil infers positional parameters from the reads, the
+ * len(sys.argv) checks and a `Usage:` text; this walk finds them.
+ */
+enum { PY_ALIASES = 8, PY_ANCESTORS = 256 };
+
+struct pyargv {
+	struct px *x;
+	struct exu_argv v;
+	const char *sys[PY_ALIASES];  /* names bound to the sys module */
+	const char *argv[PY_ALIASES]; /* names bound to sys.argv */
+	size_t n_sys, n_argv;
+	bool mentions; /* sys.argv appears at all */
+	bool top;      /* ... outside any function or class */
+};
+
+static bool name_is(const struct px *x, TSNode n, const char *const *set, size_t k)
+{
+	if (!is(n, "identifier"))
+		return false;
+	for (size_t i = 0; i < k; i++)
+		if (text_is(x, n, set[i]))
+			return true;
+	return false;
+}
+
+static bool is_argv(const struct pyargv *p, TSNode n)
+{
+	if (is(n, "attribute")) {
+		TSNode o = ts_node_child_by_field_name(n, "object", 6);
+		TSNode a = ts_node_child_by_field_name(n, "attribute", 9);
+		return name_is(p->x, o, p->sys, p->n_sys) && !ts_node_is_null(a) && text_is(p->x, a, "argv");
+	}
+	return name_is(p->x, n, p->argv, p->n_argv);
+}
+
+static void alias_add(struct pyargv *p, const char **set, size_t *k, TSNode n)
+{
+	size_t len;
+	const char *t = ntext(p->x, n, &len);
+	if (*k < PY_ALIASES && len < 64)
+		set[(*k)++] = clean_str(p->x->cx->arena, t, len);
+}
+
+/* `import sys [as s]`, `from sys import argv [as a]`. */
+static void py_import(struct pyargv *p, TSNode n)
+{
+	bool from = is(n, "import_from_statement");
+	if (from) {
+		TSNode m = ts_node_child_by_field_name(n, "module_name", 11);
+		if (ts_node_is_null(m) || !text_is(p->x, m, "sys"))
+			return;
+	}
+	struct kids k;
+	kids_of(n, &k);
+	for (size_t i = from; i < k.n; i++) {
+		TSNode nm = k.v[i], as = {0};
+		if (is(nm, "aliased_import")) {
+			as = ts_node_child_by_field_name(nm, "alias", 5);
+			nm = ts_node_child_by_field_name(nm, "name", 4);
+		}
+		if (ts_node_is_null(nm) || !text_is(p->x, nm, from ? "argv" : "sys"))
+			continue;
+		if (!ts_node_is_null(as)) {
+			if (from)
+				alias_add(p, p->argv, &p->n_argv, as);
+			else
+				alias_add(p, p->sys, &p->n_sys, as);
+		} else if (from) {
+			if (p->n_argv < PY_ALIASES)
+				p->argv[p->n_argv++] = "argv";
+		}
+	}
+	kids_free(&k);
+}
+
+/* `len(sys.argv) OP n` (either way round): the operator with len on the left. */
+static bool len_cmp(const struct pyargv *p, TSNode c, char op[3], long long *n)
+{
+	if (!is(c, "comparison_operator") || ts_node_named_child_count(c) != 2)
+		return false;
+	TSNode l = ts_node_named_child(c, 0), r = ts_node_named_child(c, 1);
+	bool flip = is(l, "integer");
+	if (flip) {
+		TSNode t = l;
+		l = r;
+		r = t;
+	}
+	if (!is(l, "call") || !is(r, "integer"))
+		return false;
+	TSNode f = ts_node_child_by_field_name(l, "function", 8);
+	TSNode a = ts_node_child_by_field_name(l, "arguments", 9);
+	if (!is(f, "identifier") || !text_is(p->x, f, "len") || ts_node_named_child_count(a) != 1 ||
+	    !is_argv(p, ts_node_named_child(a, 0)))
+		return false;
+	size_t ol, nl;
+	uint32_t b = ts_node_end_byte(ts_node_named_child(c, 0));
+	uint32_t e = ts_node_start_byte(ts_node_named_child(c, 1));
+	const char *t = p->x->src + b;
+	for (ol = e - b; ol && isspace((unsigned char)t[ol - 1]); ol--)
+		;
+	while (ol && isspace((unsigned char)*t))
+		t++, ol--;
+	const char *num = ntext(p->x, r, &nl);
+	if (ol == 0 || ol > 2 || nl > 6 || strspn(num, "0123456789") < nl)
+		return false;
+	memcpy(op, t, ol);
+	op[ol] = '\0';
+	if (flip && op[0] == '<')
+		op[0] = '>';
+	else if (flip && op[0] == '>')
+		op[0] = '<';
+	*n = strtoll(num, NULL, 10);
+	return true;
+}
+
+/* A condition that holds only when enough arguments were given. */
+static bool is_count_guard(const struct pyargv *p, TSNode c)
+{
+	char op[3];
+	long long n;
+	if (is(c, "boolean_operator")) {
+		TSNode l = ts_node_child_by_field_name(c, "left", 4);
+		TSNode r = ts_node_child_by_field_name(c, "right", 5);
+		return is_count_guard(p, l) || is_count_guard(p, r);
+	}
+	return len_cmp(p, c, op, &n) && op[0] == '>';
+}
+
+static bool within(TSNode n, TSNode outer)
+{
+	return !ts_node_is_null(outer) && ts_node_start_byte(n) >= ts_node_start_byte(outer) &&
+	       ts_node_end_byte(n) <= ts_node_end_byte(outer);
+}
+
+/* The comment after a statement on its own line, cleaned; NULL: none. */
+static const char *trailing_comment(const struct px *x, TSNode stmt)
+{
+	TSNode c = ts_node_next_sibling(stmt);
+	if (!is(c, "comment") || ts_node_start_point(c).row != ts_node_end_point(stmt).row)
+		return NULL;
+	size_t len;
+	const char *t = ntext(x, c, &len);
+	while (len && (*t == '#' || *t == ' '))
+		t++, len--;
+	return len ? clean_str(x->cx->arena, t, len) : NULL;
+}
+
+/* A read of pos at n: guarded when it or an enclosing if needs enough arguments. */
+static void py_mark(struct pyargv *p, struct exu_pos *pos, TSNode n, bool guarded)
+{
+	TSNode a = ts_node_parent(n);
+	for (int d = 0; d < PY_ANCESTORS && !ts_node_is_null(a); d++, a = ts_node_parent(a)) {
+		if ((is(a, "if_statement") || is(a, "elif_clause") || is(a, "while_statement")) &&
+		    is_count_guard(p, ts_node_child_by_field_name(a, "condition", 9)) &&
+		    within(n, ts_node_child_by_field_name(a, "consequence", 11)))
+			guarded = true;
+	}
+	if (guarded)
+		pos->guarded = true;
+	else
+		pos->bare = true;
+}
+
+/* Where `sys.argv[k]` sits: conversion, default, guard, assigned name. */
+static void py_read(struct pyargv *p, struct exu_pos *pos, TSNode n)
+{
+	struct px *x = p->x;
+	TSNode up = ts_node_parent(n);
+	/* int(...), float(...), Path(...): one argument, converted */
+	if (is(up, "argument_list") && ts_node_named_child_count(up) == 1 && is(ts_node_parent(up), "call")) {
+		TSNode call = ts_node_parent(up);
+		TSNode f = ts_node_child_by_field_name(call, "function", 8);
+		bool conv = text_is(x, f, "str") || text_is(x, f, "Path") || text_is(x, f, "pathlib.Path");
+		if (text_is(x, f, "int"))
+			pos->type = SKC_T_INTEGER, conv = true;
+		else if (text_is(x, f, "float"))
+			pos->type = SKC_T_NUMBER, conv = true;
+		/* `reader = PdfReader(sys.argv[1])` does not name the argument */
+		if (!conv)
+			return py_mark(p, pos, n, false);
+		n = call;
+		up = ts_node_parent(call);
+	}
+	bool guarded = false;
+	if (is(up, "conditional_expression") && ts_node_named_child_count(up) == 3 &&
+	    ts_node_eq(ts_node_named_child(up, 0), n)) {
+		guarded = is_count_guard(p, ts_node_named_child(up, 1));
+		struct sb b = {0};
+		enum lit k = lit_json(x, ts_node_named_child(up, 2), &b, 0);
+		bool fits = pos->type == SKC_T_STRING ? k != LIT_NONE && k != LIT_NULL && k != LIT_LIST
+			  : pos->type == SKC_T_INTEGER ? k == LIT_INT
+						       : k == LIT_INT || k == LIT_FLOAT;
+		if (fits && !pos->default_json)
+			pos->default_json = fit_json(x->cx->arena, b.p, k, pos->type);
+		sb_free(&b);
+		if (k != LIT_NONE)
+			guarded = true; /* `sys.argv[2] if ... else None` */
+		n = up;
+		up = ts_node_parent(up);
+	}
+	/* `a, b = sys.argv[1], sys.argv[2]`: the target in the same place */
+	if (is(up, "expression_list") && is(ts_node_parent(up), "assignment") && !pos->name) {
+		TSNode l = ts_node_child_by_field_name(ts_node_parent(up), "left", 4);
+		struct kids lk, rk;
+		kids_of(l, &lk);
+		kids_of(up, &rk);
+		for (size_t i = 0; i < rk.n && lk.n == rk.n; i++) {
+			if (!ts_node_eq(rk.v[i], n) || !is(lk.v[i], "identifier"))
+				continue;
+			size_t len;
+			const char *t = ntext(x, lk.v[i], &len);
+			pos->name = clean_str(x->cx->arena, t, len);
+		}
+		kids_free(&lk);
+		kids_free(&rk);
+	}
+	if (is(up, "assignment") && ts_node_eq(ts_node_child_by_field_name(up, "right", 5), n)) {
+		TSNode l = ts_node_child_by_field_name(up, "left", 4);
+		if (is(l, "identifier") && !pos->name) {
+			size_t len;
+			const char *t = ntext(x, l, &len);
+			pos->name = clean_str(x->cx->arena, t, len);
+		}
+		if (!pos->desc && is(ts_node_parent(up), "expression_statement"))
+			pos->desc = trailing_comment(x, ts_node_parent(up));
+	}
+	py_mark(p, pos, n, guarded);
+}
+
+static struct exu_pos *py_index(struct pyargv *p, TSNode at, long long k)
+{
+	char num[24];
+	struct sk_loc loc;
+	loc_of(p->x, at, &loc);
+	int w = snprintf(num, sizeof num, "%lld", k);
+	return exu_argv_read(p->x->cx, &p->v, num, (size_t)w, loc);
+}
+
+/* `a, b = sys.argv[1:3]`, `_, a, b = sys.argv`. */
+static void py_unpack(struct pyargv *p, TSNode lhs, TSNode rhs)
+{
+	long long start = 0;
+	if (is(rhs, "subscript")) {
+		TSNode s = ts_node_child_by_field_name(rhs, "subscript", 9);
+		if (!is(s, "slice"))
+			return;
+		size_t len;
+		const char *t = ntext(p->x, s, &len);
+		TSNode first = ts_node_named_child(s, 0);
+		if (len && t[0] != ':' && !is(first, "integer"))
+			return;
+		if (len && t[0] != ':')
+			start = strtoll(ntext(p->x, first, &len), NULL, 10);
+	}
+	struct kids k;
+	kids_of(lhs, &k);
+	for (size_t i = 0; i < k.n && start + (long long)i <= EXU_ARGV_MAX; i++) {
+		if (!is(k.v[i], "identifier"))
+			break; /* *rest, nested patterns */
+		if (start + (long long)i == 0)
+			continue;
+		struct exu_pos *pos = py_index(p, k.v[i], start + (long long)i);
+		if (!pos)
+			continue;
+		pos->bare = true;
+		size_t len;
+		const char *t = ntext(p->x, k.v[i], &len);
+		if (!pos->name && !(len == 1 && t[0] == '_'))
+			pos->name = clean_str(p->x->cx->arena, t, len);
+	}
+	kids_free(&k);
+}
+
+static void py_argv_scan(struct pyargv *p, TSNode root)
+{
+	struct px *x = p->x;
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&c);
+		char op[3];
+		long long cnt;
+		if (is(n, "import_statement") || is(n, "import_from_statement")) {
+			py_import(p, n);
+		} else if (is(n, "subscript") && is_argv(p, ts_node_child_by_field_name(n, "value", 5))) {
+			TSNode s = ts_node_child_by_field_name(n, "subscript", 9);
+			size_t len;
+			const char *t = ntext(x, s, &len);
+			struct sk_loc loc;
+			loc_of(x, n, &loc);
+			/* negative and computed indexes say nothing about positions */
+			struct exu_pos *pos = is(s, "integer") ? exu_argv_read(x->cx, &p->v, t, len, loc) : NULL;
+			if (pos)
+				py_read(p, pos, n);
+		} else if (is(n, "comparison_operator") && len_cmp(p, n, op, &cnt)) {
+			if (op[0] != '>')
+				exu_argv_count(&p->v, op, strlen(op), cnt - 1);
+		} else if (is(n, "assignment")) {
+			TSNode l = ts_node_child_by_field_name(n, "left", 4);
+			TSNode r = ts_node_child_by_field_name(n, "right", 5);
+			bool pat = is(l, "pattern_list") || is(l, "tuple_pattern") || is(l, "list_pattern");
+			if (pat && (is_argv(p, r) ||
+				    (is(r, "subscript") && is_argv(p, ts_node_child_by_field_name(r, "value", 5)))))
+				py_unpack(p, l, r);
+		} else if (is(n, "string") || is(n, "comment")) {
+			size_t len;
+			const char *t = ntext(x, n, &len);
+			struct sk_loc loc;
+			loc_of(x, n, &loc);
+			exu_argv_usage(&p->v, x->cx->arena, t, len, loc);
+		}
+		if (!p->top && is_argv(p, n)) {
+			p->mentions = true;
+			bool nested = false;
+			TSNode a = n;
+			for (int d = 0; d < PY_ANCESTORS && !ts_node_is_null(a) && !nested; d++, a = ts_node_parent(a))
+				nested = is(a, "function_definition") || is(a, "class_definition");
+			p->top |= !nested;
+		}
+		if (!is(n, "string") && ts_tree_cursor_goto_first_child(&c))
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&c)) {
+			if (!ts_tree_cursor_goto_parent(&c)) {
+				ts_tree_cursor_delete(&c);
+				return;
+			}
+		}
+	}
+}
+
+struct py_docs {
+	const struct px *x;
+	const struct pdocs *docs;
+};
+
+/* Descriptions from main's docstring win over what the reads suggest. */
+static const char *py_doc_of(void *ctx, const char *name)
+{
+	const struct py_docs *c = ctx;
+	const struct pdoc *d = pdoc_find(c->docs, name);
+	return d && d->text ? clean_str(c->x->cx->arena, d->text, strlen(d->text)) : NULL;
+}
+
 void ex_python(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t len)
 {
 	struct px x = {.cx = cx, .tool = tool, .src = src ? src : "", .len = src ? len : 0};
@@ -2061,7 +2413,11 @@ void ex_python(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t 
 	}
 	TSNode root = ts_tree_root_node(tree);
 	top_level(&x, root, true);
-	if (!x.has_main && !x.has_guard) {
+	struct pyargv pa = {.x = &x, .sys = {"sys"}, .n_sys = 1};
+	exu_argv_init(&pa.v, tool->name);
+	py_argv_scan(&pa, root);
+	/* a module reading sys.argv at its top level is a script too */
+	if (!x.has_main && !x.has_guard && !pa.top) {
 		tool->is_library = true;
 		goto out;
 	}
@@ -2105,11 +2461,20 @@ void ex_python(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t 
 		}
 		from_signature(&x, &docs);
 	}
+	bool inferred = false;
+	if (!x.argparse && tool->n_params == 0 && pa.mentions && tool->args == SKC_ARGS_ARGV) {
+		struct py_docs dc = {&x, &docs};
+		bool capped = false;
+		if (exu_argv_params(cx, tool, &pa.v, py_doc_of, &dc, &capped)) {
+			inferred = true;
+			tool->args_from = tool->params_from = SK_FROM_SCRIPT;
+		}
+	}
 
 	size_t described = 0;
 	for (size_t i = 0; i < tool->n_params; i++)
 		described += tool->params[i].description != NULL;
-	if (tool->n_params >= 2 && !described) {
+	if (tool->n_params >= 2 && !described && !inferred) {
 		struct sk_loc loc = {where, 1, 1};
 		if (!x.argparse && x.has_main)
 			loc_of(&x, x.main_fn, &loc);

@@ -36,10 +36,14 @@
  *                  `h` documented as help (or not documented) is skipped.
  *   Positionals    $1..$N, ${N}, "$@" and $* outside functions, and inside
  *                  functions called with "$@"/$* (`main "$@"`), tell that the
- *                  script takes positional arguments; undocumented ones
- *                  become arg1..argN (string, required) and, for "$@",
- *                  `args` (or `rest` after argN: a list of strings), with
- *                  a warning.
+ *                  script takes positional arguments. Without an Arguments:
+ *                  section they are inferred (exu_argv_params): named after
+ *                  the variable assigned (`x=$1`, `local x="$1"`), else the
+ *                  first Usage: text (header, echo/printf, here-document),
+ *                  else argN; `${N:-d}` is optional with default d; `$#`
+ *                  checks and `[ -z "$N" ]` make them required, `[ $# -ge N ]`
+ *                  and `[ -n "$N" ]` guards optional. For "$@" alone: `args`
+ *                  (or `rest` after them: a list of strings), with a warning.
  *   Args style     getopts or documented options: flags (positionals after
  *                  the flags); else argv.
  *
@@ -278,6 +282,7 @@ struct sh {
 	struct sk_loc var_loc;
 	bool has_getopts;
 	bool capped; /* EXU_MAX_PARAMS reached */
+	struct exu_argv av; /* what the reads of $1.. tell */
 };
 
 static int sh_indent(const char *s, size_t n, size_t *skip)
@@ -811,6 +816,181 @@ out:
 	ts_tree_cursor_delete(&cur);
 }
 
+/* ---- arguments read straight from $1.. ------------------------------------ */
+
+enum { SH_ANCESTORS = 256, SH_COND_MAX = 512 };
+
+/* `$#`, `"$#"`, `${#}`. */
+static bool sh_is_count(struct sh *x, TSNode n)
+{
+	if (sh_is(n, "string") && ts_node_named_child_count(n) == 1)
+		n = ts_node_named_child(n, 0);
+	return (sh_is(n, "simple_expansion") || sh_is(n, "expansion")) &&
+	       (sh_text_eq(x, n, "$#") || sh_text_eq(x, n, "${#}"));
+}
+
+/* s[0..n) contains w. */
+static bool sh_has(const char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+	for (size_t i = 0; i + k <= n; i++)
+		if (!memcmp(s + i, w, k))
+			return true;
+	return false;
+}
+
+/* A condition that holds only when an argument is there: `$# -ge N`, `-n "$2"`. */
+static bool sh_is_guard(struct sh *x, TSNode cond)
+{
+	uint32_t b = ts_node_start_byte(cond), e = ts_node_end_byte(cond);
+	if (e - b > SH_COND_MAX)
+		return false;
+	const char *t = x->src + b;
+	size_t n = e - b;
+	if (sh_has(t, n, "-n "))
+		return true;
+	return sh_has(t, n, "$#") && (sh_has(t, n, "-gt") || sh_has(t, n, "-ge") || sh_has(t, n, ">"));
+}
+
+/* The text between two sibling nodes, trimmed: an operator. */
+static char *sh_between(struct sh *x, TSNode l, TSNode r)
+{
+	uint32_t b = ts_node_end_byte(l), e = ts_node_start_byte(r);
+	if (e < b || e - b > 16)
+		return NULL;
+	return exu_trim(arena_strndup(x->cx->arena, x->src + b, e - b));
+}
+
+/* `[ $# -lt 2 ]`, `(( $# != 3 ))`, `[ 2 -gt $# ]`. */
+static void sh_count_check(struct sh *x, TSNode n)
+{
+	TSNode l = ts_node_child_by_field_name(n, "left", 4);
+	TSNode r = ts_node_child_by_field_name(n, "right", 5);
+	if (ts_node_is_null(l) || ts_node_is_null(r))
+		return;
+	bool flip = !sh_is_count(x, l);
+	if (flip) {
+		TSNode t = l;
+		l = r;
+		r = t;
+	}
+	if (!sh_is_count(x, l) || !sh_is(r, "number") || ts_node_end_byte(r) - ts_node_start_byte(r) > 6)
+		return;
+	char *op = sh_between(x, flip ? r : l, flip ? l : r);
+	if (!op)
+		return;
+	static const char *const swap[][2] = {{"<", ">"}, {"<=", ">="}, {"-lt", "-gt"}, {"-le", "-ge"}};
+	for (size_t i = 0; flip && i < sizeof swap / sizeof swap[0]; i++) {
+		if (!strcmp(op, swap[i][0]))
+			op = (char *)swap[i][1];
+		else if (!strcmp(op, swap[i][1]))
+			op = (char *)swap[i][0];
+	}
+	exu_argv_count(&x->av, op, strlen(op), atoll(sh_text(x, r)));
+}
+
+/* The comment after a statement on its own line; NULL: none. */
+static const char *sh_trailing_comment(struct sh *x, TSNode stmt)
+{
+	TSNode c = ts_node_next_sibling(stmt);
+	if (ts_node_is_null(c) || !sh_is(c, "comment") ||
+	    ts_node_start_point(c).row != ts_node_end_point(stmt).row)
+		return NULL;
+	uint32_t b = ts_node_start_byte(c), e = ts_node_end_byte(c);
+	while (b < e && (x->src[b] == '#' || x->src[b] == ' '))
+		b++;
+	return b < e ? exu_clean(x->cx->arena, x->src + b, e - b) : NULL;
+}
+
+/* Where `$k` sits: a default, a test, a guard, the variable it is assigned to. */
+static void sh_read(struct sh *x, struct exu_pos *pos, TSNode at, unsigned k)
+{
+	struct arena *a = x->cx->arena;
+	TSNode n = at;
+	bool guarded = false;
+	if (sh_is(at, "expansion") && ts_node_named_child_count(at) == 2 && ts_node_child_count(at) >= 4) {
+		/* ${1:-default}, ${1-default}, ${1:=default} */
+		char *op = sh_between(x, ts_node_named_child(at, 0), ts_node_named_child(at, 1));
+		if (op && (!strcmp(op, ":-") || !strcmp(op, "-") || !strcmp(op, ":=") || !strcmp(op, "="))) {
+			guarded = true;
+			TSNode w = ts_node_named_child(at, 1);
+			char *t = ts_node_end_byte(w) - ts_node_start_byte(w) <= 256 ? sh_text(x, w) : NULL;
+			if (t && !strchr(t, '$') && !strchr(t, '`') && !pos->default_json) {
+				t = exu_unquote(a, t);
+				pos->default_json = exu_json_str(a, exu_clean(a, t, strlen(t)));
+			}
+		}
+	}
+	TSNode up = ts_node_parent(n);
+	if (!ts_node_is_null(up) && sh_is(up, "string")) {
+		n = up;
+		up = ts_node_parent(up);
+	}
+	if (!ts_node_is_null(up) && sh_is(up, "unary_expression")) {
+		char *op = sh_between(x, ts_node_child(up, 0), n);
+		if (op && !strcmp(op, "-z"))
+			exu_argv_count(&x->av, "<", 1, k);
+	}
+	if (!ts_node_is_null(up) && sh_is(up, "variable_assignment") &&
+	    ts_node_eq(ts_node_child_by_field_name(up, "value", 5), n)) {
+		TSNode nm = ts_node_child_by_field_name(up, "name", 4);
+		if (!ts_node_is_null(nm) && !pos->name) {
+			char *t = sh_text(x, nm);
+			pos->name = exu_param_name(a, t, strlen(t));
+		}
+		TSNode stmt = up;
+		if (sh_is(ts_node_parent(stmt), "declaration_command"))
+			stmt = ts_node_parent(stmt);
+		if (!pos->desc)
+			pos->desc = sh_trailing_comment(x, stmt);
+	}
+	bool tested = false;
+	TSNode c = up, below = n;
+	for (int d = 0; d < SH_ANCESTORS && !ts_node_is_null(c); d++, below = c, c = ts_node_parent(c)) {
+		if (sh_is(c, "test_command"))
+			tested = true; /* a check, not a use */
+		TSNode cond = {0};
+		if (sh_is(c, "if_statement") || sh_is(c, "while_statement"))
+			cond = ts_node_child_by_field_name(c, "condition", 9);
+		else if (sh_is(c, "list") && ts_node_named_child_count(c) == 2)
+			cond = ts_node_named_child(c, 0);
+		if (ts_node_is_null(cond) || ts_node_start_byte(at) < ts_node_end_byte(cond))
+			continue;
+		/* in the body, not under else/elif */
+		bool body = !sh_is(below, "else_clause") && !sh_is(below, "elif_clause");
+		if (body && sh_is_guard(x, cond))
+			guarded = true;
+	}
+	if (guarded)
+		pos->guarded = true;
+	else if (!tested)
+		pos->bare = true;
+}
+
+/* Usage texts anywhere: comments, strings, here-documents. */
+static void sh_scan_usage(struct sh *x, TSNode root)
+{
+	TSTreeCursor cur = ts_tree_cursor_new(root);
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&cur);
+		if (x->av.n_usage)
+			break;
+		bool text = sh_is(n, "comment") || sh_is(n, "string") || sh_is(n, "raw_string") ||
+			    sh_is(n, "heredoc_body");
+		if (text) {
+			uint32_t b = ts_node_start_byte(n), e = ts_node_end_byte(n);
+			exu_argv_usage(&x->av, x->cx->arena, x->src + b, e - b, sh_loc(x, n));
+		}
+		if (!text && ts_tree_cursor_goto_first_child(&cur))
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&cur))
+			if (!ts_tree_cursor_goto_parent(&cur))
+				goto out;
+	}
+out:
+	ts_tree_cursor_delete(&cur);
+}
+
 static void sh_note_pos(struct sh *x, TSNode var, TSNode at)
 {
 	if (ts_node_end_byte(var) - ts_node_start_byte(var) > 8)
@@ -831,6 +1011,9 @@ static void sh_note_pos(struct sh *x, TSNode var, TSNode at)
 		x->pos_loc = sh_loc(x, at);
 	if (k > x->max_pos)
 		x->max_pos = k;
+	struct exu_pos *pos = exu_argv_read(x->cx, &x->av, t, strlen(t), sh_loc(x, at));
+	if (pos)
+		sh_read(x, pos, at, k);
 }
 
 /*
@@ -859,6 +1042,8 @@ static void sh_scan_pos(struct sh *x, struct sh_funcs *f, TSNode top)
 					descend = false;
 				}
 			}
+		} else if (sh_is(n, "binary_expression")) {
+			sh_count_check(x, n);
 		} else if (sh_is(n, "simple_expansion") || sh_is(n, "expansion")) {
 			if (ts_node_named_child_count(n) > 0) {
 				TSNode v = ts_node_named_child(n, 0);
@@ -1055,7 +1240,6 @@ static void sh_getopts(struct sh *x, TSNode cmd)
 
 static void sh_positionals(struct sh *x, bool flags)
 {
-	struct arena *a = x->cx->arena;
 	bool any_doc = false;
 	for (size_t i = 0; i < x->n_ent; i++) {
 		if (x->ent[i].option)
@@ -1068,20 +1252,16 @@ static void sh_positionals(struct sh *x, bool flags)
 		return;
 	if (x->max_pos == 0 && !x->varargs)
 		return;
-	struct sk_loc at = x->max_pos ? x->pos_loc : x->var_loc;
-	diag_warning(x->cx->diag, at.path, at.line, at.col,
-		     "positional arguments of '%s' are not documented; describe them in an "
-		     "'Arguments:' section of the header comment",
-		     x->tool->name);
-	for (unsigned k = 1; k <= x->max_pos; k++) {
-		struct sk_param p = {0};
-		p.name = arena_printf(a, "arg%u", k);
-		p.type = SKC_T_STRING;
-		p.required = true;
-		p.loc = at;
-		sh_push(x, &p);
+	if (x->max_pos) {
+		exu_argv_params(x->cx, x->tool, &x->av, NULL, NULL, &x->capped);
+	} else {
+		diag_warning(x->cx->diag, x->var_loc.path, x->var_loc.line, x->var_loc.col,
+			     "positional arguments of '%s' are not documented; describe them in an "
+			     "'Arguments:' section of the header comment",
+			     x->tool->name);
 	}
-	if (x->varargs) {
+	size_t np = x->tool->n_params;
+	if (x->varargs && !(np && x->tool->params[np - 1].type == SKC_T_ARRAY)) {
 		struct sk_param p = {0};
 		p.name = x->max_pos ? "rest" : "args";
 		p.type = SKC_T_ARRAY;
@@ -1115,6 +1295,24 @@ void ex_bash(struct ex_ctx *cx, struct sk_tool *tool, const char *src, size_t le
 	sh_collect_header(&x);
 	sh_parse_header(&x);
 	sh_entry_hints(&x);
+	exu_argv_init(&x.av, tool->name);
+	if (x.usage) {
+		struct sk_loc at = {path, 1, 1};
+		for (size_t i = 0; i < x.n_lines; i++) {
+			const struct sh_line *l = &x.lines[i];
+			size_t skip;
+			sh_indent(l->s, l->n, &skip);
+			if (l->n - skip >= 6 && !strncasecmp(l->s + skip, "usage:", 6)) {
+				at.line = l->line;
+				at.col = l->col + (unsigned)skip;
+				break;
+			}
+		}
+		const char *u = arena_printf(cx->arena, "Usage: %s", x.usage);
+		exu_argv_usage(&x.av, cx->arena, u, strlen(u), at);
+	}
+	for (size_t i = 0; i < x.n_roots && !x.av.n_usage; i++)
+		sh_scan_usage(&x, x.roots[i]);
 
 	/* Positional uses: top level, then functions that "$@" is forwarded to. */
 	for (size_t i = 0; i < x.n_roots; i++)

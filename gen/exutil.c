@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../runtime/skc_abi.h"
 
@@ -289,4 +290,349 @@ char *exu_trim(char *s)
 	while (n && s[n - 1] == ' ')
 		s[--n] = '\0';
 	return s;
+}
+
+/* ---- positional arguments read straight from argv ------------------------ */
+
+void exu_argv_init(struct exu_argv *v, const char *tool)
+{
+	memset(v, 0, sizeof *v);
+	v->min = -1;
+	v->tool = tool ? tool : "";
+}
+
+struct exu_pos *exu_argv_read(struct ex_ctx *cx, struct exu_argv *v, const char *k, size_t klen,
+			      struct sk_loc at)
+{
+	size_t i = 0;
+	while (i < klen && k[i] == '0')
+		i++;
+	if (i == klen || strspn(k, "0123456789") < klen)
+		return NULL; /* argv[0] is the program; anything else is not an index */
+	unsigned idx = 0;
+	if (klen - i <= 4)
+		for (; i < klen; i++)
+			idx = idx * 10 + (unsigned)(k[i] - '0');
+	if (idx == 0 || idx > EXU_ARGV_MAX) {
+		/* not a tool anyone calls; one warning is enough */
+		if (!v->warned)
+			diag_warning(cx->diag, at.path, at.line, at.col,
+				     "argument %.*s of '%s' is beyond the %d positional arguments a tool may take; ignored",
+				     (int)(klen > 24 ? 24 : klen), k, v->tool, EXU_ARGV_MAX);
+		v->warned = true;
+		return NULL;
+	}
+	if (v->reads >= EXU_ARGV_READS)
+		return NULL;
+	v->reads++;
+	struct exu_pos *p = &v->pos[idx];
+	if (!p->read)
+		p->loc = at;
+	p->read = true;
+	if (idx > v->max)
+		v->max = idx;
+	return p;
+}
+
+void exu_argv_count(struct exu_argv *v, const char *op, size_t oplen, long long n)
+{
+	static const struct {
+		const char *op;
+		int add; /* arguments required: n + add; 0 with n 0: at least one */
+		bool exact;
+	} ops[] = {
+		{"<", 0, false},  {"-lt", 0, false}, {"<=", 1, false}, {"-le", 1, false},
+		{"!=", 0, true},  {"-ne", 0, true},  {"==", 0, true},  {"-eq", 0, true},
+		{"=", 0, true},
+	};
+	if (n < 0 || n > EXU_ARGV_MAX)
+		return;
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		if (strlen(ops[i].op) != oplen || memcmp(ops[i].op, op, oplen))
+			continue;
+		int need = (int)n + ops[i].add;
+		/* `!= 0` says nothing; `== 0` guards the no-argument case */
+		if (ops[i].exact && n == 0)
+			need = op[0] == '!' || op[1] == 'n' ? 0 : 1;
+		if (need > EXU_ARGV_MAX)
+			need = EXU_ARGV_MAX;
+		if (need > v->min)
+			v->min = need;
+		return;
+	}
+}
+
+char *exu_param_name(struct arena *a, const char *s, size_t len)
+{
+	struct exu_buf b = {0};
+	bool gap = false;
+	for (size_t i = 0; i < len && b.n < 48; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (isalnum(c) && c < 0x80) {
+			if (gap && b.n)
+				exu_putn(a, &b, "_", 1);
+			if (!b.n && isdigit(c))
+				exu_puts(a, &b, "arg_");
+			char l = (char)tolower(c);
+			exu_putn(a, &b, &l, 1);
+			gap = false;
+		} else {
+			gap = true;
+		}
+	}
+	return b.n ? b.p : NULL;
+}
+
+static bool exu_word_is(const char *s, size_t n, const char *const *set)
+{
+	for (; *set; set++)
+		if (strlen(*set) == n && !strncasecmp(*set, s, n))
+			return true;
+	return false;
+}
+
+/* End of a bracketed group starting at s[i] (`<`...`>` or `[`...`]`), on one line. */
+static size_t exu_close(const char *s, size_t len, size_t i)
+{
+	char open = s[i], close = open == '<' ? '>' : ']';
+	int depth = 0;
+	for (size_t j = i; j < len && j < i + 160; j++) {
+		if (s[j] == '\n' || s[j] == '"' || s[j] == '\\')
+			return 0;
+		depth += s[j] == open;
+		if (s[j] == close && --depth == 0)
+			return j;
+	}
+	return 0;
+}
+
+static bool exu_ends(const char *s, size_t n, const char *suf)
+{
+	size_t k = strlen(suf);
+	return n >= k && !memcmp(s + n - k, suf, k);
+}
+
+static void exu_add_word(struct arena *a, struct exu_uword *w, size_t *n, bool *more,
+			 const char *s, size_t len, bool optional)
+{
+	bool list = exu_ends(s, len, "...");
+	if (list)
+		len -= 3;
+	while (len && (*s == ' ' || *s == '<'))
+		s++, len--;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '>'))
+		len--;
+	if (*n >= EXU_ARGV_MAX) {
+		*more = true;
+		return;
+	}
+	w[*n] = (struct exu_uword){.name = exu_param_name(a, s, len),
+				   .text = exu_clean(a, s, len),
+				   .optional = optional,
+				   .list = list};
+	++*n;
+}
+
+bool exu_usage_parse(struct arena *a, const char *s, size_t len, struct exu_uword *w, size_t *n,
+		     bool *more)
+{
+	static const char *const runners[] = {"python", "python3", "py", "bash", "sh", "zsh", "node",
+		"uv", "uvx", "run", "env", "-m", NULL};
+	static const char *const opts[] = {"options", "option", "opts", "flags", "args", "...", NULL};
+	size_t i = 0, nl = 0;
+	bool prog = false, meta = false;
+	*n = 0;
+	*more = false;
+	if (len > 4096)
+		len = 4096; /* a usage line, not a manual */
+	while (i < len && !*more) {
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i >= len)
+			break;
+		char c = s[i];
+		bool escaped_nl = c == '\\' && i + 1 < len && s[i + 1] == 'n';
+		if (c == '\n' || c == '\r' || escaped_nl) {
+			/* `Usage:` alone on its line: the synopsis is on the next */
+			if (*n || prog || nl++)
+				break;
+			i += escaped_nl ? 2 : 1;
+			while (i < len && strchr(" \t#\r", s[i]))
+				i++;
+			continue;
+		}
+		if (c == '<' || c == '[') {
+			size_t e = exu_close(s, len, i);
+			if (!e)
+				break;
+			const char *in = s + i + 1;
+			size_t il = e - i - 1;
+			i = e + 1;
+			bool list = i + 3 <= len && !memcmp(s + i, "...", 3);
+			if (list)
+				i += 3;
+			prog = true;
+			while (il && *in == ' ')
+				in++, il--;
+			if (c == '[' && (!il || *in == '-' || exu_word_is(in, il, opts))) {
+				meta = false;
+				if (il && !memcmp(in, "...", il < 3 ? il : 3) && *n)
+					w[*n - 1].list = true;
+				continue;
+			}
+			if (meta) {
+				meta = false;
+				continue;
+			}
+			/* `[<x>]`, `[x [y]]`: the first placeholder inside */
+			const char *cut = memchr(in + 1, '[', il > 1 ? il - 1 : 0);
+			if (cut)
+				il = (size_t)(cut - in);
+			exu_add_word(a, w, n, more, in, il, c == '[');
+			if (list && *n)
+				w[*n - 1].list = true;
+			continue;
+		}
+		size_t b = i;
+		if (c == '$' && i + 1 < len && s[i + 1] == '(') {
+			int depth = 0;
+			for (; i < len && s[i] != '\n'; i++) {
+				depth += s[i] == '(';
+				if (s[i] == ')' && --depth == 0) {
+					i++;
+					break;
+				}
+			}
+		} else {
+			while (i < len && !strchr(" \t\r\n\"'`\\", s[i]))
+				i++;
+		}
+		const char *t = s + b;
+		size_t tl = i - b;
+		if (tl == 0)
+			break; /* a quote, backslash or NUL: the text ends */
+		if (!prog) {
+			if (!exu_word_is(t, tl, runners))
+				prog = true;
+			continue;
+		}
+		if (tl == 3 && !memcmp(t, "...", 3)) {
+			if (*n)
+				w[*n - 1].list = true;
+			continue;
+		}
+		if (t[0] == '-') {
+			if (tl <= 2 && (tl == 1 || t[1] == '-'))
+				break; /* `-` or `--`: what follows is prose */
+			meta = !memchr(t, '=', tl);
+			continue;
+		}
+		bool plain = true;
+		for (size_t k = 0; k < tl && plain; k++)
+			plain = isalnum((unsigned char)t[k]) || strchr("_./:@-", t[k]);
+		if (!plain || t[tl - 1] == ':' || t[tl - 1] == ',')
+			break;
+		if (meta) {
+			meta = false;
+			continue;
+		}
+		exu_add_word(a, w, n, more, t, tl, false);
+	}
+	return *n > 0;
+}
+
+/* `usage:` starts a line, a string or a comment (not "disk usage: 50%"). */
+static bool exu_usage_at(const char *s, size_t i)
+{
+	while (i > 0) {
+		unsigned char c = (unsigned char)s[i - 1];
+		if (c == '\n' || c == '"' || c == '\'' || c == '#' || c == '(')
+			return true;
+		if (!(c == ' ' || c == '\t' || c >= 0x80 || strchr("*-=>!:", c)))
+			return false;
+		i--;
+	}
+	return true;
+}
+
+void exu_argv_usage(struct exu_argv *v, struct arena *a, const char *s, size_t len, struct sk_loc at)
+{
+	for (size_t i = 0; i + 6 <= len && !v->n_usage; i++) {
+		if (strncasecmp(s + i, "usage:", 6) || !exu_usage_at(s, i))
+			continue;
+		if (!exu_usage_parse(a, s + i + 6, len - i - 6, v->usage, &v->n_usage, &v->usage_more))
+			continue;
+		v->usage_loc = at;
+		for (size_t k = 0; k < i; k++) {
+			if (s[k] == '\n') {
+				v->usage_loc.line++;
+				v->usage_loc.col = 1;
+			}
+		}
+	}
+}
+
+static bool exu_taken(const struct sk_tool *t, const char *name)
+{
+	for (size_t i = 0; i < t->n_params; i++)
+		if (!strcmp(t->params[i].name, name))
+			return true;
+	return false;
+}
+
+size_t exu_argv_params(struct ex_ctx *cx, struct sk_tool *t, struct exu_argv *v,
+		       const char *(*doc)(void *ctx, const char *name), void *docctx, bool *capped)
+{
+	struct arena *a = cx->arena;
+	const struct exu_uword *w = v->usage;
+	size_t nu = v->n_usage;
+	if (v->usage_more)
+		diag_warning(cx->diag, v->usage_loc.path, v->usage_loc.line, v->usage_loc.col,
+			     "usage of '%s' names more than %d arguments; the rest are ignored",
+			     t->name, EXU_ARGV_MAX);
+	unsigned n = v->max;
+	if (nu > n)
+		n = (unsigned)nu;
+	if (v->min > (int)n)
+		n = (unsigned)v->min;
+	size_t added = 0;
+	for (unsigned k = 1; k <= n; k++) {
+		const struct exu_pos *pos = &v->pos[k];
+		const struct exu_uword *u = k <= nu ? &w[k - 1] : NULL;
+		struct sk_param p = {0};
+		const char *names[3] = {pos->name, u ? u->name : NULL, arena_printf(a, "arg%u", k)};
+		for (size_t i = 0; i < 3 && !p.name; i++)
+			if (names[i] && !exu_taken(t, names[i]))
+				p.name = names[i];
+		if (!p.name)
+			p.name = arena_printf(a, "%s_arg%u", names[0] ? names[0] : names[1], k);
+		p.description = doc ? doc(docctx, p.name) : NULL;
+		if (!p.description)
+			p.description = pos->desc ? pos->desc : u ? u->text : NULL;
+		p.type = pos->type;
+		p.item_type = SKC_T_STRING;
+		if (u && u->list && k == n && !pos->read)
+			p.type = SKC_T_ARRAY;
+		p.default_json = pos->default_json;
+		if (p.default_json)
+			p.required = false;
+		else if (v->min >= 0)
+			p.required = (int)k <= v->min;
+		else if (pos->read)
+			p.required = pos->bare;
+		else
+			p.required = !(u && u->optional);
+		p.pass = SKC_PASS_VALUE;
+		p.loc = pos->read ? pos->loc : nu ? v->usage_loc : t->loc;
+		if (!p.loc.line)
+			p.loc.line = p.loc.col = 1;
+		if (!p.description)
+			diag_warning(cx->diag, p.loc.path, p.loc.line, p.loc.col,
+				     "argument %u of '%s' is not described; calling it '%s' (add a 'Usage:' line or a comment)",
+				     k, t->name, p.name);
+		size_t before = t->n_params;
+		exu_push_param(a, cx->diag, t, &p, capped);
+		added += t->n_params > before;
+	}
+	return added;
 }

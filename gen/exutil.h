@@ -1,7 +1,7 @@
 /*
- * exutil.h - what the Bash and JavaScript extractors share: a growable text
- * buffer, text cleaning into valid UTF-8, literal-to-JSON conversions, and
- * tree-sitter parsing in segments.
+ * exutil.h - what the script extractors share: a growable text buffer, text
+ * cleaning into valid UTF-8, literal-to-JSON conversions, tree-sitter parsing
+ * in segments, and positional parameters inferred from argv reads.
  */
 #ifndef EXUTIL_H
 #define EXUTIL_H
@@ -77,5 +77,68 @@ struct exu_parse {
 int exu_parse_script(struct exu_parse *ps, struct ex_ctx *cx, const struct sk_tool *tool,
 		     const TSLanguage *lang, const char *src, size_t len);
 void exu_parse_release(struct exu_parse *ps);
+
+/*
+ * Positional parameters inferred from how a script reads its arguments
+ * (`sys.argv[N]`, `$N`), its argument count checks and its `Usage:` text.
+ * Indexes count from 1, as `$1` and `sys.argv[1]` do.
+ */
+/* Reads looked at in context; more say nothing new (libtree-sitter 0.20 finds
+ * a node's parent by walking down from the root, so each costs). */
+enum { EXU_ARGV_MAX = 32, EXU_ARGV_READS = 1024 };
+
+struct exu_pos {
+	const char *name;         /* the variable it is assigned to; NULL: none */
+	const char *desc;         /* from a comment; NULL: none */
+	const char *default_json; /* NULL: none */
+	uint8_t type;             /* enum skc_type; 0 (string) unless converted */
+	bool read, guarded, bare; /* read at all; under a count guard or with a default; without */
+	struct sk_loc loc;        /* the first read */
+};
+
+/* An argument a `Usage:` text names. */
+struct exu_uword {
+	const char *name, *text;
+	bool optional, list;
+};
+
+struct exu_argv {
+	struct exu_pos pos[EXU_ARGV_MAX + 1];
+	unsigned max;   /* highest index read */
+	unsigned reads; /* reads recorded, up to EXU_ARGV_READS */
+	int min;        /* arguments a count check requires; -1: no check */
+	struct exu_uword usage[EXU_ARGV_MAX]; /* from the first `Usage:` naming any */
+	size_t n_usage;
+	bool usage_more; /* it named more than EXU_ARGV_MAX */
+	struct sk_loc usage_loc;
+	bool warned;    /* an index out of range was reported */
+	const char *tool; /* its name, for diagnostics */
+};
+
+void exu_argv_init(struct exu_argv *v, const char *tool);
+/* Record a read of argument k (from source text); NULL when k is out of
+ * range or EXU_ARGV_READS reads were recorded already. */
+struct exu_pos *exu_argv_read(struct ex_ctx *cx, struct exu_argv *v, const char *k, size_t klen,
+			      struct sk_loc at);
+/* A check `count OP n` on the number of arguments (program name not counted). */
+void exu_argv_count(struct exu_argv *v, const char *op, size_t oplen, long long n);
+/*
+ * The arguments the `Usage:` text s (what follows the colon) names: *n
+ * placeholders, each with its name (sanitised; NULL when nothing usable is
+ * left), text and whether it is optional ([x]) or a list (x...). *more: more
+ * than EXU_ARGV_MAX. False when it names none.
+ */
+bool exu_usage_parse(struct arena *a, const char *s, size_t len, struct exu_uword *w, size_t *n,
+		     bool *more);
+/* Remember the first usage text in s (a string or comment) that names arguments. */
+void exu_argv_usage(struct exu_argv *v, struct arena *a, const char *s, size_t len, struct sk_loc at);
+/* A parameter name from free text: lowercase [a-z0-9_]; NULL when nothing is left. */
+char *exu_param_name(struct arena *a, const char *s, size_t len);
+/*
+ * Add the inferred positional parameters to the tool, in argument order;
+ * doc(name) may supply descriptions declared elsewhere. Returns how many.
+ */
+size_t exu_argv_params(struct ex_ctx *cx, struct sk_tool *t, struct exu_argv *v,
+		       const char *(*doc)(void *ctx, const char *name), void *docctx, bool *capped);
 
 #endif

@@ -487,6 +487,44 @@ START_TEST(test_valgrind)
 }
 END_TEST
 
+/*
+ * Scripts with no declared parameters that read sys.argv / $N (the argv-only
+ * golden fixture): the inferred parameters reach them in argv order.
+ */
+static const struct {
+	const char *args;
+	int status;
+	const char *out; /* stdout, or a piece of stderr when status is not 0 */
+} argv_calls[] = {
+	{"forms__fill_form --arg values=v.json --arg input_pdf=in.pdf", 0,
+	 "fill 'in.pdf' with 'v.json' into 'out.pdf'\n"},
+	{"forms__fill_form --arg input_pdf=in.pdf --arg values=v.json --arg 'output=o p.pdf'", 0,
+	 "fill 'in.pdf' with 'v.json' into 'o p.pdf'\n"},
+	{"forms__render_pages --arg outdir=o --arg pdf=-a.pdf --arg dpi=72 --arg scale=0.5", 0,
+	 "['-a.pdf', 'o', '72', '0.5']\n"},
+	{"forms__render_pages --arg pdf=a.pdf --arg outdir=o", 0, "['a.pdf', 'o']\n"},
+	{"forms__render_pages --arg pdf=a.pdf --arg outdir=o --arg scale=2", 2,
+	 "parameter 'dpi' must be given too"},
+	{"forms__render_pages --arg pdf=a.pdf", 2, "missing required parameter 'outdir'"},
+	{"forms__merge --json '{\"input_pdf\": [\"a.pdf\", \"b c.pdf\"], \"out\": \"o.pdf\"}'", 0,
+	 "o.pdf ['a.pdf', 'b c.pdf']\n"},
+	{"forms__split --arg local_n=3 --arg input=x.pdf", 0, "split <x.pdf> every <3> into <chunks>\n"},
+	{"forms__init --arg project_name='my app'", 0, "project <my app>\n"},
+};
+
+START_TEST(test_argv_only)
+{
+	struct tu_run r;
+	tu_run(&r, "%s call %s", tu_env("ARGV_AGENT", "build/argvonly"), argv_calls[_i].args);
+	ck_assert_msg(r.status == argv_calls[_i].status, "status %d: %s", r.status, r.err);
+	if (argv_calls[_i].status == 0)
+		ck_assert_str_eq(r.out, argv_calls[_i].out);
+	else
+		ck_assert_msg(strstr(r.err, argv_calls[_i].out), "%s", r.err);
+	tu_run_release(&r);
+}
+END_TEST
+
 Suite *suite_e2e(void)
 {
 	Suite *s = suite_create("e2e");
@@ -518,5 +556,9 @@ Suite *suite_e2e(void)
 	tcase_add_test(tg, test_setuid_refused);
 	tcase_add_test(tg, test_install_and_bake);
 	suite_add_tcase(s, tg);
+	TCase *ta = tcase_create("argv");
+	tcase_add_checked_fixture(ta, setup, teardown);
+	tcase_add_loop_test(ta, test_argv_only, 0, (int)(sizeof argv_calls / sizeof argv_calls[0]));
+	suite_add_tcase(s, ta);
 	return s;
 }

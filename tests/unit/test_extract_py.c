@@ -554,6 +554,258 @@ START_TEST(test_garbage)
 }
 END_TEST
 
+/* ------------------------------------------------- scripts reading sys.argv */
+
+static const struct py_case argv_cases[] = {
+	{
+		"argv: count check, usage print, comment, default",
+		"\"\"\"Fill a form.\"\"\"\n"
+		"import sys\n"
+		"\n"
+		"def main():\n"
+		"    if len(sys.argv) < 3:\n"
+		"        print(\"Usage: fill.py <input.pdf> <values.json> [output.pdf]\")\n"
+		"        sys.exit(1)\n"
+		"    src = sys.argv[1]\n"
+		"    values = sys.argv[2]  # field values as JSON\n"
+		"    out = sys.argv[3] if len(sys.argv) > 3 else \"out.pdf\"\n"
+		"\n"
+		"if __name__ == \"__main__\":\n"
+		"    main()\n",
+		"Fill a form.",
+		SKC_ARGS_ARGV,
+		SK_FROM_SCRIPT,
+		"src string req - value - - @8:11 \"input.pdf\"\n"
+		"values string req - value - - @9:14 \"field values as JSON\"\n"
+		"out string opt - value \"out.pdf\" - @10:11 \"output.pdf\"\n",
+		"",
+	},
+	{
+		"argv: aliases, unpacking, conversions, guards",
+		"\"\"\"Render pages.\"\"\"\n"
+		"import sys as s\n"
+		"from sys import argv as av\n"
+		"_, pdf, outdir = s.argv[:3]\n"
+		"dpi = int(av[3]) if len(av) > 3 else 150\n"
+		"if 4 < len(s.argv):\n"
+		"    scale = float(s.argv[4])\n",
+		"Render pages.",
+		SKC_ARGS_ARGV,
+		SK_FROM_SCRIPT,
+		"pdf string req - value - - @4:4 \"\"\n"
+		"outdir string req - value - - @4:9 \"\"\n"
+		"dpi integer opt - value 150 - @5:11 \"\"\n"
+		"scale number opt - value - - @7:19 \"\"\n",
+		PATH ":4:4: warning: argument 1 of 'x' is not described; calling it 'pdf' (add a 'Usage:' line or a comment)\n"
+		PATH ":4:9: warning: argument 2 of 'x' is not described; calling it 'outdir' (add a 'Usage:' line or a comment)\n"
+		PATH ":5:11: warning: argument 3 of 'x' is not described; calling it 'dpi' (add a 'Usage:' line or a comment)\n"
+		PATH ":7:19: warning: argument 4 of 'x' is not described; calling it 'scale' (add a 'Usage:' line or a comment)\n",
+	},
+	{
+		"argv: slice unpacking with an exact count",
+		"\"\"\"Copy.\n"
+		"\n"
+		"Usage: python copy.py SRC DEST\n"
+		"\"\"\"\n"
+		"import sys\n"
+		"if __name__ == '__main__':\n"
+		"    if len(sys.argv) != 3:\n"
+		"        sys.exit(2)\n"
+		"    a, b = sys.argv[1:3]\n",
+		"Copy.",
+		SKC_ARGS_ARGV,
+		SK_FROM_SCRIPT,
+		"a string req - value - - @9:5 \"SRC\"\n"
+		"b string req - value - - @9:8 \"DEST\"\n",
+		"",
+	},
+	{
+		"argv: names from the usage, % format, word forms",
+		"\"\"\"Merge files.\"\"\"\n"
+		"import sys\n"
+		"if __name__ == '__main__':\n"
+		"    if len(sys.argv) < 3:\n"
+		"        sys.stderr.write('Usage: %s [--verbose] <out.file> Mode [opt-x] files...\\n' % sys.argv[0])\n"
+		"    merge(sys.argv[1], sys.argv[2], sys.argv[3:])\n",
+		"Merge files.",
+		SKC_ARGS_ARGV,
+		SK_FROM_SCRIPT,
+		"out_file string req - value - - @6:11 \"out.file\"\n"
+		"mode string req - value - - @6:24 \"Mode\"\n"
+		"opt_x string opt - value - - @5:26 \"opt-x\"\n"
+		"files array<string> opt - value - - @5:26 \"files\"\n",
+		"",
+	},
+	{
+		"argv: f-string usage, a count of 1 means none given",
+		"\"\"\"Show.\"\"\"\n"
+		"from sys import argv\n"
+		"def main():\n"
+		"    if len(argv) == 1:\n"
+		"        print(f\"usage: {argv[0]} <file name>\")\n"
+		"    show(argv[1])\n"
+		"main()\n"
+		"if __name__ == '__main__':\n"
+		"    main()\n",
+		"Show.",
+		SKC_ARGS_ARGV,
+		SK_FROM_SCRIPT,
+		"file_name string req - value - - @6:10 \"file name\"\n",
+		"",
+	},
+	{
+		"argv: undescribed reads, hostile indexes",
+		"\"\"\"Count.\"\"\"\n"
+		"import sys\n"
+		"if __name__ == '__main__':\n"
+		"    i = 2\n"
+		"    print(sys.argv[0], sys.argv[-1], sys.argv[i], sys.argv[len(sys.argv) - 1])\n"
+		"    print(sys.argv[99999999999], sys.argv[33], sys.argv[0x10])\n"
+		"    name = sys.argv[2]\n",
+		"Count.",
+		SKC_ARGS_ARGV,
+		SK_FROM_SCRIPT,
+		"arg1 string req - value - - @1:1 \"\"\n"
+		"name string req - value - - @7:12 \"\"\n",
+		PATH ":6:11: warning: argument 99999999999 of 'x' is beyond the 32 positional arguments a tool may take; ignored\n"
+		PATH ":1:1: warning: argument 1 of 'x' is not described; calling it 'arg1' (add a 'Usage:' line or a comment)\n"
+		PATH ":7:12: warning: argument 2 of 'x' is not described; calling it 'name' (add a 'Usage:' line or a comment)\n",
+	},
+	{
+		"argv: main's docstring describes, a wrapper call does not name",
+		"import sys\n"
+		"def main():\n"
+		"    \"\"\"Open a file.\n"
+		"\n"
+		"    Args:\n"
+		"        path: The file to open.\n"
+		"    \"\"\"\n"
+		"    path = sys.argv[1]\n"
+		"    reader = Reader(sys.argv[2])  # the reader's source\n"
+		"if __name__ == '__main__':\n"
+		"    main()\n",
+		"Open a file.",
+		SKC_ARGS_ARGV,
+		SK_FROM_SCRIPT,
+		"path string req - value - - @8:12 \"The file to open.\"\n"
+		"arg2 string req - value - - @9:21 \"\"\n",
+		PATH ":9:21: warning: argument 2 of 'x' is not described; calling it 'arg2' (add a 'Usage:' line or a comment)\n",
+	},
+	{
+		"argv: read at the top level of a module without main",
+		"\"\"\"Check fields.\"\"\"\n"
+		"import sys\n"
+		"doc = open(sys.argv[1])  # the PDF to check\n",
+		"Check fields.",
+		SKC_ARGS_ARGV,
+		SK_FROM_SCRIPT,
+		"arg1 string req - value - - @3:12 \"\"\n",
+		PATH ":3:12: warning: argument 1 of 'x' is not described; calling it 'arg1' (add a 'Usage:' line or a comment)\n",
+	},
+	{
+		"argv: parallel assignment names each",
+		"\"\"\"Pair.\"\"\"\n"
+		"import sys\n"
+		"if __name__ == '__main__':\n"
+		"    if len(sys.argv) <= 2:\n"
+		"        raise SystemExit('usage: pair.py <left> <right>')\n"
+		"    a, b = sys.argv[1], sys.argv[2]\n",
+		"Pair.",
+		SKC_ARGS_ARGV,
+		SK_FROM_SCRIPT,
+		"a string req - value - - @6:12 \"left\"\n"
+		"b string req - value - - @6:25 \"right\"\n",
+		"",
+	},
+	{
+		"argv: the signature of main wins",
+		"\"\"\"Sig.\"\"\"\n"
+		"import sys\n"
+		"def main(path: str):\n"
+		"    \"\"\"Run.\n"
+		"\n"
+		"    Args:\n"
+		"        path: a path\n"
+		"    \"\"\"\n"
+		"if __name__ == '__main__':\n"
+		"    main(sys.argv[1], sys.argv[2])\n",
+		"Sig.",
+		SKC_ARGS_ARGV,
+		SK_FROM_SCRIPT,
+		"path string req - value - - @3:10 \"a path\"\n",
+		"",
+	},
+	{
+		"argv: argparse wins",
+		"\"\"\"Parse.\"\"\"\n"
+		"import argparse, sys\n"
+		"if __name__ == '__main__':\n"
+		"    p = argparse.ArgumentParser()\n"
+		"    p.add_argument('--n', type=int, help='how many')\n"
+		"    print(sys.argv[1])\n",
+		"Parse.",
+		SKC_ARGS_FLAGS,
+		SK_FROM_SCRIPT,
+		"n integer opt --n value - - @5:5 \"how many\"\n",
+		"",
+	},
+	{
+		"argv: stdin JSON wins, usage text alone adds nothing",
+		"\"\"\"Json.\n"
+		"\n"
+		"Usage: tool.py <a> <b>\n"
+		"\"\"\"\n"
+		"import json, sys\n"
+		"def main():\n"
+		"    json.load(sys.stdin)\n"
+		"if __name__ == '__main__':\n"
+		"    main()\n",
+		"Json.",
+		SKC_ARGS_JSON,
+		SK_FROM_SCRIPT,
+		"",
+		"",
+	},
+};
+
+START_TEST(test_argv_cases)
+{
+	const struct py_case *c = &argv_cases[_i];
+	struct py_run r;
+	py_run(&r, c->src, strlen(c->src));
+	check_case(c, &r);
+	py_done(&r);
+}
+END_TEST
+
+/* A usage line of 10,000 words and odd bytes: capped, one warning, no crash. */
+START_TEST(test_argv_usage_hostile)
+{
+	size_t cap = 200000, n = 0;
+	char *src = malloc(cap);
+	n += (size_t)sprintf(src, "\"\"\"Big.\"\"\"\nimport sys\nprint(sys.argv[1])\nprint(\"Usage: big.py");
+	for (int i = 0; i < 10000; i++)
+		n += (size_t)sprintf(src + n, " <w%d>", i);
+	n += (size_t)sprintf(src + n, "\")\n");
+	struct py_run r;
+	py_run(&r, src, n);
+	ck_assert_uint_eq(r.tool.n_params, 32);
+	ck_assert_str_eq(r.tool.params[0].name, "w0");
+	ck_assert_str_eq(r.tool.params[31].name, "w31");
+	ck_assert_ptr_nonnull(strstr(r.text, "usage of 'x' names more than 32 arguments; the rest are ignored"));
+	py_done(&r);
+
+	static const char odd[] = "\"\"\"Odd.\"\"\"\nimport sys\nx = sys.argv[1]\n"
+				  "# Usage: odd.py <\xff\xfe\x01> [\0x] <\xe2\x82\xac> <<<< [[[ ]]]\n";
+	py_run(&r, odd, sizeof odd - 1);
+	char *got = tu_dump_params(&r.tool, 0);
+	ck_assert_str_eq(got, "x string req - value - - \"\xef\xbf\xbd\xef\xbf\xbd\"\n");
+	free(got);
+	py_done(&r);
+	free(src);
+}
+END_TEST
+
 Suite *suite_extract_py(void)
 {
 	Suite *s = suite_create("extract_py");
@@ -566,5 +818,9 @@ Suite *suite_extract_py(void)
 	tcase_add_test(tc, test_wide_input);
 	tcase_add_test(tc, test_garbage);
 	suite_add_tcase(s, tc);
+	TCase *ta = tcase_create("argv");
+	tcase_add_loop_test(ta, test_argv_cases, 0, (int)(sizeof argv_cases / sizeof argv_cases[0]));
+	tcase_add_test(ta, test_argv_usage_hostile);
+	suite_add_tcase(s, ta);
 	return s;
 }

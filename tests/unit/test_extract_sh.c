@@ -139,8 +139,8 @@ static const struct tu_ex_case cases[] = {
 		SKC_ARGS_ARGV,
 		"arg1 string req - value - - \"\"\n"
 		"arg2 string req - value - - \"\"\n",
-		P ":5:7: warning: positional arguments of 'x' are not documented; describe them in an "
-		  "'Arguments:' section of the header comment\n",
+		P ":5:7: warning: argument 1 of 'x' is not described; calling it 'arg1' (add a 'Usage:' line or a comment)\n"
+		P ":5:12: warning: argument 2 of 'x' is not described; calling it 'arg2' (add a 'Usage:' line or a comment)\n",
 	},
 	{
 		"varargs only",
@@ -324,12 +324,150 @@ START_TEST(test_many_params)
 }
 END_TEST
 
+/* Scripts that read $1.. without documenting them in the header. */
+static const struct tu_ex_case argv_cases[] = {
+	{
+		"argv: assignments, default, count check, heredoc usage",
+		"#!/bin/bash\n"
+		"# Split a PDF.\n"
+		"usage() {\n"
+		"  cat <<EOF\n"
+		"Usage: $(basename \"$0\") <input.pdf> <pages-per-chunk> [out dir]\n"
+		"EOF\n"
+		"}\n"
+		"if [ \"$#\" -lt 2 ]; then usage; exit 2; fi\n"
+		"input=\"$1\"\n"
+		"local_n=$2   # pages in each chunk\n"
+		"outdir=${3:-\"chunks dir\"}\n",
+		0,
+		"Split a PDF.",
+		SKC_ARGS_ARGV,
+		"input string req - value - - \"input.pdf\"\n"
+		"local_n string req - value - - \"pages in each chunk\"\n"
+		"outdir string opt - value \"chunks dir\" - \"out dir\"\n",
+		"",
+	},
+	{
+		"argv: arithmetic count, braces, local, guard",
+		"#!/bin/bash\n"
+		"# Raw.\n"
+		"(( $# != 3 )) && exit 1\n"
+		"f() { local a=\"$1\"; }\n"
+		"f \"$@\"\n"
+		"b=${2}\n"
+		"echo \"$3\"\n"
+		"if [[ $# -ge 4 ]]; then extra=$4; else extra=none; fi\n",
+		0,
+		"Raw.",
+		SKC_ARGS_ARGV,
+		"a string req - value - - \"\"\n"
+		"b string req - value - - \"\"\n"
+		"arg3 string req - value - - \"\"\n"
+		"extra string opt - value - - \"\"\n",
+		P ":4:16: warning: argument 1 of 'x' is not described; calling it 'a' (add a 'Usage:' line or a comment)\n"
+		P ":6:3: warning: argument 2 of 'x' is not described; calling it 'b' (add a 'Usage:' line or a comment)\n"
+		P ":7:7: warning: argument 3 of 'x' is not described; calling it 'arg3' (add a 'Usage:' line or a comment)\n"
+		P ":8:31: warning: argument 4 of 'x' is not described; calling it 'extra' (add a 'Usage:' line or a comment)\n",
+	},
+	{
+		"argv: -z test, echo usage, upper-case variable",
+		"#!/bin/bash\n"
+		"# Create a project.\n"
+		"if [ -z \"$1\" ]; then\n"
+		"  echo \"\xe2\x9d\x8c Usage: ./init.sh <project-name>\"\n"
+		"  exit 1\n"
+		"fi\n"
+		"PROJECT_NAME=\"$1\"\n"
+		"[ -n \"$2\" ] && cp -r \"$2\" \"$PROJECT_NAME\"\n",
+		0,
+		"Create a project.",
+		SKC_ARGS_ARGV,
+		"project_name string req - value - - \"project-name\"\n"
+		"arg2 string opt - value - - \"\"\n",
+		P ":8:7: warning: argument 2 of 'x' is not described; calling it 'arg2' (add a 'Usage:' line or a comment)\n",
+	},
+	{
+		"argv: printf usage, reversed count, default",
+		"#!/bin/sh\n"
+		"# Convert.\n"
+		"[ 2 -gt $# ] && { printf 'Usage: %s SRC DST [mode]\\n' \"$0\" >&2; exit 2; }\n"
+		"convert \"$1\" \"$2\" \"${3:-fast}\"\n",
+		0,
+		"Convert.",
+		SKC_ARGS_ARGV,
+		"src string req - value - - \"SRC\"\n"
+		"dst string req - value - - \"DST\"\n"
+		"mode string opt - value \"fast\" - \"mode\"\n",
+		"",
+	},
+	{
+		"argv: a header usage line names them",
+		"#!/bin/bash\n"
+		"# Fetch a page.\n"
+		"#\n"
+		"# Usage:\n"
+		"#   fetch.sh <url> [retries]\n"
+		"curl --retry \"${2:-3}\" \"$1\"\n",
+		0,
+		"Fetch a page.",
+		SKC_ARGS_ARGV,
+		"url string req - value - - \"url\"\n"
+		"retries string opt - value \"3\" - \"retries\"\n",
+		"",
+	},
+	{
+		"argv: hostile indexes and counts",
+		"#!/bin/bash\n"
+		"# Odd.\n"
+		"[ $# -lt 99999999999 ] && exit\n"
+		"echo \"${99999999999}\" \"$40\" \"$0\" \"$1\"\n",
+		0,
+		"Odd.",
+		SKC_ARGS_ARGV,
+		"arg1 string req - value - - \"\"\n",
+		P ":4:24: warning: argument 40 of 'x' is beyond the 32 positional arguments a tool may take; ignored\n"
+		P ":4:35: warning: argument 1 of 'x' is not described; calling it 'arg1' (add a 'Usage:' line or a comment)\n",
+	},
+};
+
+START_TEST(test_argv_case)
+{
+	tu_ex_check(&SH, &argv_cases[_i]);
+}
+END_TEST
+
+/* A usage text of 10,000 words: capped at the positional limit, one warning. */
+START_TEST(test_argv_long_usage)
+{
+	size_t cap = 200000, used = 0;
+	char *src = malloc(cap);
+	used += (size_t)sprintf(src, "# Long.\necho \"$1\"\necho \"Usage: long.sh");
+	for (int i = 0; i < 10000; i++)
+		used += (size_t)sprintf(src + used, " w%d", i);
+	used += (size_t)sprintf(src + used, "\"\n");
+	struct tu_cap dc;
+	struct sk_tool t;
+	tu_cap_open(&dc);
+	tu_extract(&dc, &t, &SH, src, used);
+	ck_assert_uint_eq(t.n_params, 32);
+	ck_assert_str_eq(t.params[31].name, "w31");
+	ck_assert_str_eq(tu_cap_text(&dc), P ":3:6: warning: usage of 'x' names more than 32 arguments; "
+					   "the rest are ignored\n");
+	free(src);
+	tu_cap_close(&dc);
+}
+END_TEST
+
 Suite *suite_extract_sh(void)
 {
 	Suite *s = suite_create("extract_sh");
 	TCase *tc = tcase_create("cases");
 	tcase_add_loop_test(tc, test_case, 0, (int)(sizeof cases / sizeof cases[0]));
 	suite_add_tcase(s, tc);
+	TCase *ta = tcase_create("argv");
+	tcase_add_loop_test(ta, test_argv_case, 0, (int)(sizeof argv_cases / sizeof argv_cases[0]));
+	tcase_add_test(ta, test_argv_long_usage);
+	suite_add_tcase(s, ta);
 	TCase *th = tcase_create("hostile");
 	tcase_set_timeout(th, 60);
 	tcase_add_loop_test(th, test_hostile, 0, 7);
