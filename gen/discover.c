@@ -349,8 +349,8 @@ static int disc_copy(struct disc_walk *w, const char *disk)
 		const struct sk_skill *s = &w->m->skills[i];
 		if (s->dir_dev == (uint64_t)here->dev && s->dir_ino == (uint64_t)here->ino) {
 			diag_note(w->d, disk, 0, 0,
-				  "same directory as skill '%s' (a symbolic link); it is baked once, from there",
-				  s->dir);
+				  "same directory as skill '%s', through a symbolic link; it is baked once, from '%s'",
+				  s->dir, s->dir);
 			w->m->n_copies++;
 			return 1;
 		}
