@@ -13,6 +13,8 @@
 /* Longest wire name every provider and MCP accept. */
 #define VAL_WIRE_MAX 64
 
+/* Lenient baking runs it again on what is left, so it must give the same
+ * model and diagnostics when run twice. */
 void validate_model(struct arena *a, struct diag *d, struct sk_model *m);
 
 /*
