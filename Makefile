@@ -5,6 +5,7 @@
 #   make SKILLS=dir AGENT=name    bake another folder into build/name
 #   make PROVIDER=anthropic MODEL=claude-sonnet-4-5 [BASE_URL=url]
 #                                 bake defaults for `agent run` and `agent chat`
+#   make SKILLC_FLAGS=--lenient   more skillc options (here: skip broken skills)
 #   make test                     every test: unit, golden, end-to-end, headers, sanitizers
 #   make bench                    benchmarks (figures printed)
 #   make install PREFIX=/usr/local
@@ -17,6 +18,7 @@ AGENT ?= agent
 PROVIDER ?=
 MODEL ?=
 BASE_URL ?=
+SKILLC_FLAGS ?=
 PREFIX ?= /usr/local
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -177,9 +179,9 @@ $(SKILLC): $(BUILD)/gen/main.o $(GEN_LIB_OBJS) $(RT_LIB) $(GRAMMAR_OBJS)
 	$(say) LD $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(GEN_LIBS)
 
-# The baked `run` defaults: the table is baked again when they change.
+# The baked `run` defaults and SKILLC_FLAGS: the table is baked again when they change.
 DEFAULTS_STAMP := $(AGENT_GEN)/.defaults
-DEFAULTS_NOW := --provider='$(PROVIDER)' --model='$(MODEL)' --base-url='$(BASE_URL)'
+DEFAULTS_NOW := --provider='$(PROVIDER)' --model='$(MODEL)' --base-url='$(BASE_URL)' $(SKILLC_FLAGS)
 $(DEFAULTS_STAMP): FORCE
 	@mkdir -p $(dir $@)
 	@if [ "$$(cat $@ 2>/dev/null)" != "$(DEFAULTS_NOW)" ]; then echo "$(DEFAULTS_NOW)" > $@; fi

@@ -328,7 +328,34 @@ static struct sk_skill *disc_new_skill(struct disc_walk *w, const char *disk, co
 	struct sk_skill *s = &ARENA_PUSH(w->a, w->m->skills, w->m->n_skills, w->m->cap_skills);
 	s->dir = arena_strdup(w->a, disk);
 	s->source = arena_strdup(w->a, rel[0] ? rel : ".");
+	s->subj = arena_alloc(w->a, sizeof *s->subj);
+	s->subj->id = (unsigned)w->m->n_skills;
+	s->dir_dev = (uint64_t)w->seen[w->depth - 1].dev;
+	s->dir_ino = (uint64_t)w->seen[w->depth - 1].ino;
 	return s;
+}
+
+/*
+ * Lenient baking: the directory being walked is a skill already found
+ * under another path (a symbolic link to it); bake it once, from the path
+ * the sorted walk met first. 1 when it is such a copy.
+ */
+static int disc_copy(struct disc_walk *w, const char *disk)
+{
+	if (!w->d->lenient)
+		return 0;
+	const struct disc_seen *here = &w->seen[w->depth - 1];
+	for (size_t i = 0; i < w->m->n_skills; i++) {
+		const struct sk_skill *s = &w->m->skills[i];
+		if (s->dir_dev == (uint64_t)here->dev && s->dir_ino == (uint64_t)here->ino) {
+			diag_note(w->d, disk, 0, 0,
+				  "same directory as skill '%s', through a symbolic link; it is baked once, from '%s'",
+				  s->dir, s->dir);
+			w->m->n_copies++;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static char *disc_join(struct arena *a, const char *dir, const char *name)
@@ -365,9 +392,17 @@ static void disc_walk_dir(struct disc_walk *w, struct sk_skill *skill, const cha
 		json |= !strcmp(nm, "manifest.json");
 		wasm |= l > 5 && !strcmp(nm + l - 5, ".wasm");
 	}
+	struct diag_subject *outer = w->d->about;
 	if (starts || (!skill && json && wasm)) {
+		if (disc_copy(w, disk)) {
+			for (int i = 0; i < n; i++)
+				free(ents[i]);
+			free(ents);
+			return;
+		}
 		skill = disc_new_skill(w, disk, rel);
 		in_skill = "";
+		diag_about(w->d, skill->subj);
 	}
 
 	for (int i = 0; i < n; i++) {
@@ -411,6 +446,7 @@ static void disc_walk_dir(struct disc_walk *w, struct sk_skill *skill, const cha
 		free(ents[i]);
 	}
 	free(ents);
+	diag_about(w->d, outer);
 }
 
 void disc_roots(struct arena *a, struct diag *d, struct sk_model *m, const char *const *roots,

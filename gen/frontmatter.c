@@ -190,39 +190,91 @@ static bool fm_name_char(char c)
 	       c == '-' || c == '_' || c == '.';
 }
 
+/* Why s[0..n) cannot be a skill name: 0 it can, 1 empty, 2 a bad character
+ * at *at (*cl bytes), 3 too long. */
+static int fm_name_bad(const char *s, size_t n, size_t *at, size_t *cl)
+{
+	if (n == 0)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		if (!fm_name_char(s[i])) {
+			size_t k = 1;
+			while (i + k < n && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+				k++;
+			*at = i, *cl = k;
+			return 2;
+		}
+	}
+	return n > FM_NAME_MAX ? 3 : 0;
+}
+
+/*
+ * Lenient baking: a `name` that cannot be used (or none) gives way to the
+ * directory's name when that one can be. NULL when it cannot.
+ */
+static const char *fm_name_fallback(struct fm_ctx *cx, const char *dirname)
+{
+	size_t at, cl;
+	if (!cx->d->lenient || !dirname || fm_name_bad(dirname, strlen(dirname), &at, &cl))
+		return NULL;
+	return dirname;
+}
+
+static void fm_name_dir_too(struct fm_ctx *cx, const struct yml_node *v, const char *dirname)
+{
+	if (dirname)
+		diag_note(cx->d, cx->path, v->line, v->col,
+			  "the directory name '%s' is not a valid skill name either, so the skill is skipped",
+			  mf_show(cx->a, dirname, strlen(dirname)));
+}
+
 /* The `name` field; -1 when the skill cannot be baked under it. */
 static int fm_name(struct fm_ctx *cx, const struct yml_node *v, const char *dirname)
 {
 	const char *p = cx->path;
-	if (v->kind != YML_SCALAR) {
+	const char *text = v->text;
+	size_t len = v->len, at = 0, cl = 0;
+	int bad = v->kind != YML_SCALAR ? -1 : fm_name_bad(v->text, v->len, &at, &cl);
+	const char *fallback = bad ? fm_name_fallback(cx, dirname) : NULL;
+	if (fallback) {
+		diag_warning(cx->d, p, v->line, v->col,
+			     "name '%s' is not a valid skill name; using the directory name '%s'",
+			     v->kind == YML_SCALAR ? fm_show(cx, v) : yml_kind_name(v), fallback);
+		diag_note(cx->d, p, v->line, v->col,
+			  "a name is 1 to 64 characters of 'a-z', '0-9' and '-'");
+		text = fallback;
+		len = strlen(fallback);
+		bad = 0;
+	}
+	/* Lenient, and the directory's name would not do either: say so after the error. */
+	const char *dir_too = bad && cx->d->lenient && dirname ? dirname : NULL;
+	if (bad < 0) {
 		diag_error(cx->d, p, v->line, v->col, "'name' must be a string, not a %s",
 			   yml_kind_name(v));
+		fm_name_dir_too(cx, v, dir_too);
 		return -1;
 	}
-	if (v->len == 0) {
+	if (bad == 1) {
 		diag_error(cx->d, p, v->line, v->col, "'name' is empty");
+		fm_name_dir_too(cx, v, dir_too);
 		return -1;
 	}
-	const char *shown = fm_show(cx, v);
-	for (size_t i = 0; i < v->len; i++) {
-		if (!fm_name_char(v->text[i])) {
-			size_t cl = 1;
-			while (i + cl < v->len && ((unsigned char)v->text[i + cl] & 0xC0) == 0x80)
-				cl++;
-			diag_error(cx->d, p, v->line, v->col,
-				   "name '%s' contains '%s', which a skill name cannot use", shown,
-				   mf_show(cx->a, v->text + i, cl));
-			diag_note(cx->d, p, v->line, v->col,
-				  "a name is 1 to 64 characters of 'a-z', '0-9' and '-'");
-			return -1;
-		}
+	if (bad == 2) {
+		diag_error(cx->d, p, v->line, v->col,
+			   "name '%s' contains '%s', which a skill name cannot use", fm_show(cx, v),
+			   mf_show(cx->a, v->text + at, cl));
+		diag_note(cx->d, p, v->line, v->col,
+			  "a name is 1 to 64 characters of 'a-z', '0-9' and '-'");
+		fm_name_dir_too(cx, v, dir_too);
+		return -1;
 	}
-	if (v->len > FM_NAME_MAX) {
+	if (bad == 3) {
 		diag_error(cx->d, p, v->line, v->col, "name '%s' is longer than %d characters (%zu)",
-			   shown, FM_NAME_MAX, v->len);
+			   fm_show(cx, v), FM_NAME_MAX, v->len);
+		fm_name_dir_too(cx, v, dir_too);
 		return -1;
 	}
-	const char *name = arena_strndup(cx->a, v->text, v->len);
+	const char *name = arena_strndup(cx->a, text, len);
 	bool upper = false, other = false;
 	for (const char *c = name; *c; c++) {
 		upper |= *c >= 'A' && *c <= 'Z';
@@ -242,12 +294,12 @@ static int fm_name(struct fm_ctx *cx, const struct yml_node *v, const char *dirn
 			     name, strchr(name, '_') ? '_' : '.');
 	if (name[0] == '-')
 		diag_warning(cx->d, p, v->line, v->col, "name '%s' starts with a hyphen", name);
-	if (v->len > 1 && name[v->len - 1] == '-')
+	if (len > 1 && name[len - 1] == '-')
 		diag_warning(cx->d, p, v->line, v->col, "name '%s' ends with a hyphen", name);
 	if (strstr(name, "--"))
 		diag_warning(cx->d, p, v->line, v->col, "name '%s' contains consecutive hyphens",
 			     name);
-	if (dirname && strcmp(name, dirname) != 0)
+	if (dirname && !fallback && strcmp(name, dirname) != 0)
 		diag_warning(cx->d, p, v->line, v->col, "name '%s' does not match directory '%s'",
 			     name, mf_show(cx->a, dirname, strlen(dirname)));
 	cx->skill->name = name;
@@ -543,6 +595,14 @@ static int fm_walk(struct fm_ctx *cx, const struct yml_node *root, const char *d
 			first[which] = k;
 		}
 		results[which] = fm_field(cx, which, k, v, dirname);
+	}
+	const char *fallback = first[0] ? NULL : fm_name_fallback(cx, dirname);
+	if (fallback) {
+		diag_warning(cx->d, cx->path, root->line, root->col,
+			     "missing field 'name' in frontmatter; using the directory name '%s'",
+			     fallback);
+		cx->skill->name = arena_strdup(cx->a, fallback);
+		first[0] = root;
 	}
 	for (int j = 0; j < 2; j++) {
 		if (!first[j]) {

@@ -42,12 +42,22 @@ static const char usage[] =
 	"      --templates DIR  templates directory (default: found beside skillc)\n"
 	"      --check          validate only; write nothing\n"
 	"      --dump           print the skills and tool schemas as JSON; write nothing\n"
-	"  -Werror              treat warnings as errors\n"
+	"      --lenient        bake the skills that are fine and skip the broken ones\n"
+	"                       (an invalid skill name gives way to the directory's,\n"
+	"                       a symlinked copy of a skill is baked once);\n"
+	"                       a summary of what was skipped, and why, goes to stderr\n"
+	"      --diagnostics-format FORMAT\n"
+	"                       text (default, on stderr), or on stdout: json (one\n"
+	"                       object a line), github (workflow commands) or sarif\n"
+	"                       (one SARIF 2.1.0 document); counts stay text on stderr\n"
+	"  -Werror              treat warnings as errors (with --lenient: a skill with\n"
+	"                       a warning is skipped)\n"
 	"      --max-errors N   stop printing errors after N (default 50; 0: no limit)\n"
 	"  -h, --help           show this help\n"
 	"      --version        show the version\n"
 	"\n"
-	"exit status: 0 success, 1 errors in the skills, 2 bad usage\n";
+	"exit status: 0 success, 1 errors in the skills (with --lenient: no skill\n"
+	"baked, or an error outside any skill), 2 bad usage\n";
 
 /* Templates: $SKILLC_TEMPLATES, else <exe>/../templates (source tree),
  * else <exe>/../share/skillc/templates (installed). */
@@ -103,6 +113,50 @@ static int name_ok(const char *s)
 	       s[0] != '.';
 }
 
+static const char *argv_format(enum diag_format f)
+{
+	static const char *const names[] = {"text", "json", "github", "sarif"};
+	return names[f];
+}
+
+/*
+ * What lenient baking did, as text on stderr whatever the diagnostics
+ * format (it is for the person reading the log; the machine formats on
+ * stdout carry every error already): how many skills, how many skipped,
+ * and one line for each skipped skill with its first error.
+ */
+static void lenient_summary(struct diag *d, const struct sk_model *m, int ok, int dry)
+{
+	FILE *f = d->out;
+	if (ok)
+		fprintf(f, "skillc: %zu skill%s %s, %zu skipped", m->n_skills, m->n_skills == 1 ? "" : "s",
+			dry ? "ready" : "baked", m->n_skipped);
+	else
+		fprintf(f, "skillc: nothing baked; %zu skill%s ready, %zu skipped", m->n_skills,
+			m->n_skills == 1 ? "" : "s", m->n_skipped);
+	if (m->n_copies)
+		fprintf(f, ", %zu symlinked cop%s baked once", m->n_copies, m->n_copies == 1 ? "y" : "ies");
+	fputc('\n', f);
+	for (size_t i = 0; i < m->n_skipped; i++) {
+		const struct sk_skill *s = &m->skipped[i];
+		fputs("skillc: skipped ", f);
+		if (s->name) {
+			fputc('\'', f);
+			diag_text_line(f, s->name);
+			fputs("' (", f);
+			diag_text_line(f, s->dir);
+			fputs(")", f);
+		} else {
+			fputc('\'', f);
+			diag_text_line(f, s->dir);
+			fputc('\'', f);
+		}
+		fputs(": ", f);
+		diag_text_line(f, s->subj && s->subj->first_error ? s->subj->first_error : "it has errors");
+		fputc('\n', f);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct arena a;
@@ -135,6 +189,14 @@ int main(int argc, char **argv)
 			dump = 1;
 		} else if (!strcmp(arg, "-Werror")) {
 			d.werror = 1;
+		} else if (!strcmp(arg, "--lenient")) {
+			d.lenient = 1;
+		} else if (opt_value(argc, argv, &i, NULL, "--diagnostics-format", &val, &bad)) {
+			if (diag_format_parse(val, &d.format) != 0) {
+				fprintf(stderr, "skillc: error: unknown diagnostics format '%s' (text, json, github or sarif)\n",
+					val);
+				goto out;
+			}
 		} else if (opt_value(argc, argv, &i, "-o", "--output", &val, &bad)) {
 			o.out_dir = val;
 		} else if (opt_value(argc, argv, &i, "-n", "--name", &val, &bad)) {
@@ -181,12 +243,24 @@ int main(int argc, char **argv)
 			m.provider);
 		goto out;
 	}
+	if (dump && d.format != DIAG_TEXT) {
+		fprintf(stderr, "skillc: error: '--dump' and '--diagnostics-format %s' both write to stdout\n",
+			argv_format(d.format));
+		goto out;
+	}
 	if (!o.template_dir)
 		o.template_dir = find_templates(&a);
+	d.arena = &a;
 
 	disc_roots(&a, &d, &m, roots, n_roots);
 	parse_skills(&a, &d, &m);
-	validate_model(&a, &d, &m);
+	if (d.lenient) {
+		validate_lenient(&a, &d, &m);
+		if (!m.n_skills)
+			diag_error(&d, NULL, 0, 0, "no skill could be baked");
+	} else {
+		validate_model(&a, &d, &m);
+	}
 
 	if (!diag_failed(&d) && dump) {
 		json_t *doc = schema_dump(&a, &m);
@@ -207,8 +281,10 @@ int main(int argc, char **argv)
 		wc_name_modules(&a, &m);
 		render_agent(&a, &d, &m, &o);
 	}
-	diag_summary(&d);
 	rc = diag_failed(&d) ? 1 : 0;
+	if (d.lenient)
+		lenient_summary(&d, &m, rc == 0, check || dump);
+	diag_summary(&d, rc == 0);
 out:
 	free(roots);
 	arena_release(&a);

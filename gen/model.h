@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../runtime/skc_abi.h"
+#include "diag.h"
 
 /* A place in a source file, for diagnostics. line/col are 1-based; 0: unknown. */
 struct sk_loc {
@@ -152,6 +153,8 @@ struct sk_skill {
 	const char *plugin_manifest; /* display path of manifest.toml; NULL: not a plugin */
 	struct sk_perms perms;     /* a plugin's grant, shared by all its tools */
 	char digest[65];           /* hex SHA-256 over the files */
+	struct diag_subject *subj; /* its diagnostics' subject (arena); NULL: none */
+	uint64_t dir_dev, dir_ino; /* the directory, to find symlinked copies */
 };
 
 struct sk_model {
@@ -160,6 +163,9 @@ struct sk_model {
 	const char *provider, *model, *base_url;
 	struct sk_skill *skills; /* sorted by name after validate */
 	size_t n_skills, cap_skills;
+	struct sk_skill *skipped; /* lenient baking: skills left out, in discovery order */
+	size_t n_skipped, cap_skipped;
+	size_t n_copies;          /* lenient baking: symlinked copies baked once */
 	const char **deps;       /* every file read, for the Make dependency file */
 	size_t n_deps, cap_deps;
 	char digest[65];

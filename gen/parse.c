@@ -108,6 +108,9 @@ static void parse_skill(struct arena *a, struct diag *d, struct sk_skill *s)
 		return;
 	}
 
+	/* From here on, machine-readable diagnostics can name the skill. */
+	if (s->subj)
+		s->subj->skill = s->name;
 	struct ex_ctx cx = {.arena = a, .diag = d};
 	for (size_t i = 0; i < s->n_tools; i++) {
 		struct sk_tool *t = &s->tools[i];
@@ -137,6 +140,12 @@ static void parse_skill(struct arena *a, struct diag *d, struct sk_skill *s)
 
 void parse_skills(struct arena *a, struct diag *d, struct sk_model *m)
 {
-	for (size_t i = 0; i < m->n_skills; i++)
-		parse_skill(a, d, &m->skills[i]);
+	for (size_t i = 0; i < m->n_skills; i++) {
+		struct sk_skill *s = &m->skills[i];
+		diag_about(d, s->subj);
+		parse_skill(a, d, s);
+		if (s->subj && s->name)
+			s->subj->skill = s->name;
+	}
+	diag_about(d, NULL);
 }

@@ -84,9 +84,12 @@ static int val_tool_cmp(const void *x, const void *y)
 	return strcmp(((const struct sk_tool *)x)->name, ((const struct sk_tool *)y)->name);
 }
 
+/* By name, then by directory, so duplicates come out in one order everywhere. */
 static int val_skill_cmp(const void *x, const void *y)
 {
-	return strcmp(((const struct sk_skill *)x)->name, ((const struct sk_skill *)y)->name);
+	const struct sk_skill *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+	return c ? c : strcmp(a->source ? a->source : "", b->source ? b->source : "");
 }
 
 static int val_file_cmp(const void *x, const void *y)
@@ -198,6 +201,29 @@ static const struct sk_tool *val_find_tool(const struct sk_model *m, const char 
 	return NULL;
 }
 
+/*
+ * Lenient baking: the skipped skill that would have answered a reference
+ * to <skill>/<tool> (skill NULL: any skill), so the error can say why the
+ * reference no longer resolves. NULL: none.
+ */
+static const char *val_skipped_with(const struct sk_model *m, const char *skill, size_t skill_len,
+				    const char *tool, size_t tool_len)
+{
+	for (size_t i = 0; i < m->n_skipped; i++) {
+		const struct sk_skill *s = &m->skipped[i];
+		if (!s->name || (skill && (strlen(s->name) != skill_len ||
+					   strncmp(s->name, skill, skill_len))))
+			continue;
+		if (!tool && skill)
+			return s->name;
+		for (size_t j = 0; j < s->n_tools; j++)
+			if (strlen(s->tools[j].name) == tool_len &&
+			    !strncmp(s->tools[j].name, tool, tool_len))
+				return s->name;
+	}
+	return NULL;
+}
+
 static void val_references(struct diag *d, const struct sk_model *m, const struct sk_skill *s)
 {
 	const char *word = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
@@ -224,10 +250,18 @@ static void val_references(struct diag *d, const struct sk_model *m, const struc
 			for (size_t i = 0; !t && i < m->n_skills; i++)
 				t = val_find_tool(m, m->skills[i].name, strlen(m->skills[i].name), a, an);
 		}
-		if (!t)
+		const char *gone = t ? NULL
+				      : b && bn ? val_skipped_with(m, a, an, b, bn)
+						: val_skipped_with(m, NULL, 0, a, an);
+		int shown = (int)(b && bn ? (size_t)(b + bn - a) : an);
+		if (gone)
+			diag_error(d, s->skill_md, line, col,
+				   "reference 'plugin:%.*s' names a tool of skill '%s', which is skipped",
+				   shown, a, gone);
+		else if (!t)
 			diag_error(d, s->skill_md, line, col,
 				   "reference 'plugin:%.*s' names no tool; expected plugin:<skill>/<tool>",
-				   (int)(b && bn ? (size_t)(b + bn - a) : an), a);
+				   shown, a);
 	}
 }
 
@@ -246,7 +280,13 @@ static void val_uses(struct arena *a, struct diag *d, const struct sk_model *m, 
 			bool known = false;
 			for (size_t j = 0; j < m->n_skills && !known; j++)
 				known = !strcmp(m->skills[j].name, u->skill);
-			if (!u->resolved)
+			const char *gone = u->resolved ? NULL
+						   : val_skipped_with(m, u->skill, strlen(u->skill), u->tool, tn);
+			if (gone)
+				diag_error(d, l->path, l->line, l->col,
+					   "'uses' names 'plugin:%s/%s', but skill '%s' is skipped",
+					   u->skill, u->tool, gone);
+			else if (!u->resolved)
 				diag_error(d, l->path, l->line, l->col,
 					   known ? "'uses' names 'plugin:%s/%s', but skill '%s' has no such tool"
 						 : "'uses' names 'plugin:%s/%s', but there is no skill '%s'",
@@ -268,7 +308,12 @@ static void val_uses(struct arena *a, struct diag *d, const struct sk_model *m, 
 				      : arena_printf(a, "'plugin:%s/%s'", o->name, u->tool);
 			n++;
 		}
-		if (n == 0)
+		const char *gone = n ? NULL : val_skipped_with(m, NULL, 0, u->tool, tn);
+		if (gone)
+			diag_error(d, l->path, l->line, l->col,
+				   "'uses' names tool '%s', which only skill '%s' has, and it is skipped",
+				   u->tool, gone);
+		else if (n == 0)
 			diag_error(d, l->path, l->line, l->col,
 				   "'uses' names tool '%s', which no skill has; expected "
 				   "'plugin:<skill>/<tool>' or a tool of this skill",
@@ -295,6 +340,7 @@ void validate_model(struct arena *a, struct diag *d, struct sk_model *m)
 
 	for (size_t i = 0; i < m->n_skills; i++) {
 		struct sk_skill *s = &m->skills[i];
+		diag_about(d, s->subj);
 		if (i > 0 && !strcmp(s->name, m->skills[i - 1].name)) {
 			const struct sk_skill *f = &m->skills[i - 1];
 			diag_error(d, s->name_loc.path ? s->name_loc.path : s->skill_md, s->name_loc.line,
@@ -309,6 +355,7 @@ void validate_model(struct arena *a, struct diag *d, struct sk_model *m)
 	}
 
 	for (size_t i = 0; i < m->n_skills; i++) {
+		diag_about(d, m->skills[i].subj);
 		/* A plugin without SKILL.md has no body of its own to scan. */
 		if (m->skills[i].skill_md)
 			val_references(d, m, &m->skills[i]);
@@ -324,6 +371,7 @@ void validate_model(struct arena *a, struct diag *d, struct sk_model *m)
 					const struct sk_tool *u = &m->skills[i2].tools[j2];
 					if (t->wire_name && u->wire_name &&
 					    !strcmp(t->wire_name, u->wire_name)) {
+						diag_about(d, m->skills[i].subj);
 						diag_error(d, t->loc.path, t->loc.line, t->loc.col,
 							   "tool name '%s' is already taken", t->wire_name);
 						diag_note(d, u->loc.path, u->loc.line, u->loc.col,
@@ -331,4 +379,69 @@ void validate_model(struct arena *a, struct diag *d, struct sk_model *m)
 					}
 				}
 		}
+	diag_about(d, NULL);
+}
+
+/* Move m->skills[i] to the skipped list; gone[id] marks it. */
+static void val_skip(struct arena *a, struct sk_model *m, size_t i, char *gone, size_t n_ids)
+{
+	struct sk_skill *s = &m->skills[i];
+	if (s->subj && s->subj->id <= n_ids)
+		gone[s->subj->id] = 1;
+	ARENA_PUSH(a, m->skipped, m->n_skipped, m->cap_skipped) = *s;
+	memmove(s, s + 1, (m->n_skills - i - 1) * sizeof *s);
+	m->n_skills--;
+}
+
+/* Skip every skill with an error said about it, or that parse left unnamed. */
+static size_t val_skip_failed(struct arena *a, struct sk_model *m, char *gone, size_t n_ids)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->n_skills;) {
+		const struct sk_skill *s = &m->skills[i];
+		if ((s->subj && s->subj->errors) || !s->name || !s->description) {
+			val_skip(a, m, i, gone, n_ids);
+			n++;
+		} else {
+			i++;
+		}
+	}
+	return n;
+}
+
+static int val_gone(void *ctx, unsigned id)
+{
+	return ((const char *)ctx)[id];
+}
+
+static int val_skipped_cmp(const void *x, const void *y)
+{
+	const struct sk_skill *a = x, *b = y;
+	unsigned ia = a->subj ? a->subj->id : 0, ib = b->subj ? b->subj->id : 0;
+	return (ia > ib) - (ia < ib);
+}
+
+void validate_lenient(struct arena *a, struct diag *d, struct sk_model *m)
+{
+	size_t n_ids = m->n_skills;
+	char *gone = arena_alloc(a, n_ids + 1);
+	val_skip_failed(a, m, gone, n_ids);
+	/*
+	 * Validate what is left with its diagnostics held; skip the skills
+	 * that fail and print what was said about them; again without them,
+	 * since a skill may have leaned on one that is now gone. The other
+	 * skills' diagnostics come back in the next round, so they are
+	 * printed once, from the last.
+	 */
+	for (;;) {
+		diag_hold(d);
+		validate_model(a, d, m);
+		if (!val_skip_failed(a, m, gone, n_ids)) {
+			diag_flush(d, NULL, NULL);
+			break;
+		}
+		diag_flush(d, val_gone, gone);
+	}
+	if (m->n_skipped > 1)
+		qsort(m->skipped, m->n_skipped, sizeof m->skipped[0], val_skipped_cmp);
 }

@@ -1,0 +1,3 @@
+#!/bin/bash
+# Run it, the bash way.
+echo bash
