@@ -68,7 +68,8 @@ static const char usage[] =
 	"\n"
 	"exit status of call: 0 success, 1 the tool failed, 2 bad usage or arguments,\n"
 	"3 unknown tool, 4 the tool timed out, 5 the tool could not be started;\n"
-	"70 the baked table is damaged. run and chat: see '%s run --help'.\n"
+	"70 the baked table is damaged. run and chat: see '%s run --help'; memory:\n"
+	"see '%s memory --help'.\n"
 	"\n"
 	"Tools run in a sandbox (Landlock, seccomp, rlimits, a pid namespace) limited\n"
 	"to what their manifests grant; SKILLC_SANDBOX=on|strict|off chooses how.\n";
@@ -1327,7 +1328,7 @@ int main(int argc, char **argv)
 	 * /proc/<pid>/environ, where provider keys live. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (argc < 2) {
-		fprintf(stderr, usage, prog, prog, prog, prog, prog);
+		fprintf(stderr, usage, prog, prog, prog, prog, prog, prog);
 		return CLI_USAGE;
 	}
 	const char *cmd = argv[1];
@@ -1335,7 +1336,7 @@ int main(int argc, char **argv)
 	char **rest = argv + 2;
 	int rc;
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-		printf(usage, prog, prog, prog, prog, prog);
+		printf(usage, prog, prog, prog, prog, prog, prog);
 		rc = CLI_OK;
 	} else if (!strcmp(cmd, "list")) {
 		rc = only_json(cmd, n, rest, 0) ? cmd_list(t, has_flag(n, rest, "--json")) : CLI_USAGE;

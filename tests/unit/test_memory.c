@@ -821,6 +821,13 @@ START_TEST(test_cli_off_and_bad_file)
 	ck_assert_int_eq(r.status, 5);
 	ck_assert_ptr_nonnull(strstr(r.err, "is unreadable: file is not a database"));
 	tu_run_release(&r);
+	/* Commands that do not use memory leave no trace of it. */
+	tu_run(&r, "unset SKILLC_MEMORY; XDG_STATE_HOME='%s/st' %s list --json >/dev/null && "
+		   "XDG_STATE_HOME='%s/st' %s memory list && test ! -e '%s/st'",
+	       tmp, agent(), tmp, agent(), tmp);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "{}\n");
+	tu_run_release(&r);
 	/* The default place, under XDG_STATE_HOME, made on the first write. */
 	tu_run(&r, "unset SKILLC_MEMORY; XDG_STATE_HOME='%s/st' %s memory set text-kit k 1 && "
 		   "XDG_STATE_HOME='%s/st' %s memory path", tmp, agent(), tmp, agent());
