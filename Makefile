@@ -64,10 +64,10 @@ RT_LIB := $(BUILD)/libskillc-runtime.a
 SKILLC := $(BUILD)/skillc
 
 GEN_LIBS := -lyaml -ltree-sitter -ljansson
-RT_LIBS := -ljansson -lcurl -lm
+RT_LIBS := -ljansson -lcurl -lsqlite3 -lm
 
 # The static agent (STATIC=1): the agents and the MCP fuzzer link a copy of
-# the runtime compiled by musl-gcc, with mbedTLS, libcurl, jansson and the
+# the runtime compiled by musl-gcc, with mbedTLS, libcurl, jansson, SQLite and the
 # mimalloc allocator built by mk/static.sh from the Debian sources pinned in
 # mk/static.lock, and -static. The generator and the unit-test runner stay
 # glibc builds.
@@ -84,7 +84,7 @@ MUSL_ARCH_CFLAGS := $(if $(filter x86_64 i386 i486 i586 i686,$(shell uname -m)),
 # mimalloc.o, an object and not an archive, is always linked: it defines
 # malloc and the rest, so musl's allocator, which is slow for JSON's many
 # small blocks, is not.
-MUSL_LIBS := -L$(STATIC_DIR)/lib -ljansson -lcurl -lmbedtls -lmbedx509 -lmbedcrypto \
+MUSL_LIBS := -L$(STATIC_DIR)/lib -ljansson -lcurl -lmbedtls -lmbedx509 -lmbedcrypto -lsqlite3 \
 	$(STATIC_DIR)/lib/mimalloc.o
 ifeq ($(STATIC),1)
 AGENT_CC := $(MUSL_CC)

@@ -8,13 +8,14 @@ build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$build/grammars"
 
-# musl-tools, dpkg-dev, autoconf, automake, libtool: the static agent's
-# libraries (mk/static.sh); openssl: its TLS tests. wabt: wasm2c and its
+# musl-tools, dpkg-dev, autoconf, automake, libtool, tcl: the static agent's
+# libraries (mk/static.sh; tclsh makes SQLite's amalgamation); openssl: its
+# TLS tests; libsqlite3-dev: the memory store of the glibc builds. wabt: wasm2c and its
 # runtime; clang, lld, wasi-libc, libclang-rt-14-dev-wasm32: the C-to-WASI
 # toolchain for the default plugin and the WASM tests.
 pkgs=(gcc make pkg-config libyaml-dev libtree-sitter-dev libjansson-dev check
-      libsubunit-dev libcurl4-openssl-dev python3 nodejs npm procps
-      musl-tools dpkg-dev autoconf automake libtool openssl
+      libsubunit-dev libcurl4-openssl-dev libsqlite3-dev python3 nodejs npm procps
+      musl-tools dpkg-dev autoconf automake libtool tcl openssl
       wabt clang lld wasi-libc libclang-rt-14-dev-wasm32)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the static agent's libraries with musl-gcc: mbedTLS, libcurl (HTTP
-# and HTTPS over mbedTLS, nothing else), jansson and the mimalloc allocator
-# (lib/mimalloc.o, which replaces musl's malloc), from the Debian source
+# and HTTPS over mbedTLS, nothing else), jansson, SQLite (the memory store)
+# and the mimalloc allocator (lib/mimalloc.o, which replaces musl's malloc),
+# from the Debian source
 # packages pinned in mk/static.lock, into BUILD/static (include/, lib/, and
 # kinc/: the kernel headers musl-gcc does not see by itself).
 #
@@ -36,6 +37,7 @@ fi
 command -v musl-gcc >/dev/null || die "musl-gcc not found (mk/deps.sh installs musl-tools)"
 command -v dpkg-source >/dev/null || die "dpkg-source not found (mk/deps.sh installs dpkg-dev)"
 command -v autoreconf >/dev/null || die "autoreconf not found (mk/deps.sh installs autoconf)"
+command -v tclsh >/dev/null || die "tclsh not found (mk/deps.sh installs tcl)"
 start=$(date +%s)
 rm -rf "$prefix" "$work"
 mkdir -p "$prefix/include" "$prefix/lib" "$work/log"
@@ -118,7 +120,7 @@ while read -r pkg orig sum; do
 		cat "$work/log/$pkg-unpack.log" >&2; die "dpkg-source -x $(basename "$dsc") failed"; }
 	echo "$(basename "$dsc" .dsc | tr _ ' ')" >>"$prefix/versions"
 done <"$lock"
-[ ${#pkgs[@]} -eq 4 ] || die "mk/static.lock must pin mbedtls, curl, jansson and mimalloc"
+[ ${#pkgs[@]} -eq 5 ] || die "mk/static.lock must pin mbedtls, curl, jansson, mimalloc and sqlite3"
 
 # --- builds ------------------------------------------------------------------
 # Nothing of the calling make (its -r, its command-line variables) or of the
@@ -207,10 +209,32 @@ build_mimalloc() {
 		-c "$here/mimalloc.c" -o "$prefix/lib/mimalloc.o"
 }
 
-echo "static: building mbedtls, curl, jansson and mimalloc with musl-gcc (logs: $work/log)" >&2
-# jansson and mimalloc alongside the mbedTLS-then-curl chain: the two cores
-# stay busy while curl's configure runs.
-(build_jansson; build_mimalloc) &
+build_sqlite() {
+	cd "$work/sqlite3"
+	# The upstream tarball is the source tree: its Makefile generates the
+	# amalgamation (sqlite3.c) with lemon and tclsh. configure also writes
+	# sqlite_cfg.h (what musl has: usleep, fdatasync, pread...), which the
+	# amalgamation reads with _HAVE_SQLITE_CONFIG_H. Without usleep the
+	# busy handler would sleep whole seconds.
+	step sqlite3 ./configure --disable-shared --enable-static --disable-tcl --disable-readline \
+		--disable-load-extension --disable-dependency-tracking CFLAGS="$cflags"
+	step sqlite3 make sqlite3.c
+	# Lean: no extension loading (no dlopen in a static binary), no
+	# deprecated or shared-cache code, no double-quoted string literals.
+	# THREADSAFE=2: a connection is used by one thread at a time (the
+	# runtime has one per store), without the per-connection mutexes.
+	step sqlite3 "$CC" $cflags -D_HAVE_SQLITE_CONFIG_H -I. -DSQLITE_THREADSAFE=2 \
+		-DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE \
+		-DSQLITE_DQS=0 -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_LIKE_DOESNT_MATCH_BLOBS \
+		-DSQLITE_OMIT_PROGRESS_CALLBACK -DSQLITE_USE_ALLOCA -c sqlite3.c -o sqlite3.o
+	step sqlite3 ar rcs "$prefix/lib/libsqlite3.a" sqlite3.o
+	cp sqlite3.h "$prefix/include/"
+}
+
+echo "static: building mbedtls, curl, jansson, mimalloc and sqlite3 with musl-gcc (logs: $work/log)" >&2
+# jansson, mimalloc and SQLite alongside the mbedTLS-then-curl chain: the two
+# cores stay busy while curl's configure runs.
+(build_jansson; build_mimalloc; build_sqlite) &
 jansson_pid=$!
 (build_mbedtls; build_curl) &
 curl_pid=$!
@@ -219,10 +243,10 @@ wait "$curl_pid" || ok=0
 wait "$jansson_pid" || ok=0
 [ "$ok" = 1 ] || exit 1
 
-for a in libmbedtls.a libmbedx509.a libmbedcrypto.a libcurl.a libjansson.a mimalloc.o; do
+for a in libmbedtls.a libmbedx509.a libmbedcrypto.a libcurl.a libjansson.a mimalloc.o libsqlite3.a; do
 	[ -f "$prefix/lib/$a" ] || die "$a was not built"
 done
 # The sources are not needed once installed.
-rm -rf "$work/mbedtls" "$work/curl" "$work/jansson" "$work/mimalloc"
+rm -rf "$work/mbedtls" "$work/curl" "$work/jansson" "$work/mimalloc" "$work/sqlite3"
 echo "$key" >"$prefix/.stamp"
 echo "static: done in $(($(date +%s) - start)) s: $(paste -sd, "$prefix/versions" | sed 's/,/, /g')" >&2

@@ -68,31 +68,36 @@ static int mkdir_p(const char *path)
 	}
 }
 
-/* 0: usable; 1: could not be created (try elsewhere); -1: refused. */
-static int make_root(const char *parent, const char *name, char *buf, size_t n, char *err,
-		     size_t errn)
+int rc_private_dir(const char *parent, const char *name, const char *what, char *buf, size_t n,
+		   char *err, size_t errn)
 {
 	if (!join(buf, n, "%s/%s", parent, name))
-		return fail(err, errn, "cache root under '%s' is too long", parent);
+		return fail(err, errn, "%s under '%s' is too long", what, parent);
 	struct stat st;
-	/* The common case, an existing root, costs one lstat. */
+	/* The common case, an existing directory, costs one lstat. */
 	if (lstat(buf, &st) < 0 && errno == ENOENT) {
 		if (mkdir_p(parent) < 0 || (mkdir(buf, 0700) < 0 && errno != EEXIST)) {
-			fail(err, errn, "cannot create cache root '%s': %s", buf, strerror(errno));
+			fail(err, errn, "cannot create %s '%s': %s", what, buf, strerror(errno));
 			return 1;
 		}
 	}
 	if (lstat(buf, &st) < 0) {
-		fail(err, errn, "cannot stat cache root '%s': %s", buf, strerror(errno));
+		fail(err, errn, "cannot stat %s '%s': %s", what, buf, strerror(errno));
 		return 1;
 	}
 	if (!S_ISDIR(st.st_mode))
-		return fail(err, errn, "cache root '%s' is not a directory", buf);
+		return fail(err, errn, "%s '%s' is not a directory", what, buf);
 	if (st.st_uid != geteuid())
-		return fail(err, errn, "cache root '%s' is not owned by the current user", buf);
+		return fail(err, errn, "%s '%s' is not owned by the current user", what, buf);
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return fail(err, errn, "cache root '%s' is group or world writable", buf);
+		return fail(err, errn, "%s '%s' is group or world writable", what, buf);
 	return 0;
+}
+
+static int make_root(const char *parent, const char *name, char *buf, size_t n, char *err,
+		     size_t errn)
+{
+	return rc_private_dir(parent, name, "cache root", buf, n, err, errn);
 }
 
 static const char *abs_env(const char *name)

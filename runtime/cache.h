@@ -22,6 +22,16 @@
 int rc_root(char *buf, size_t n, char *err, size_t errn);
 
 /*
+ * <parent>/<name> as a private directory, in `buf`: created 0700 (parents
+ * too) when missing, then refused unless it is a directory (not a symlink)
+ * owned by us and not group- or world-writable. `what` names it in messages
+ * ("cache root"). Returns 0; 1 when it could not be created (the caller may
+ * try elsewhere); -1 when refused. `err` says why.
+ */
+int rc_private_dir(const char *parent, const char *name, const char *what, char *buf, size_t n,
+		   char *err, size_t errn);
+
+/*
  * Make sure <root>/<digest of s> holds exactly the skill's files and put that
  * path in `dir`. Every file is checked cheaply (a regular file, its size and
  * mode, owned by us), no other entry may exist, and `verify` (may be NULL; a

@@ -1,6 +1,6 @@
 /*
  * main.c - the agent's command line: list, show, call, version, doctor,
- * mcp, run and chat.
+ * mcp, run, chat and memory.
  *
  * Results go to stdout, diagnostics to stderr. Exit codes are documented in
  * usage[] and the README, and stable.
@@ -30,6 +30,7 @@
 #include "invoke.h"
 #include "jbuf.h"
 #include "mcp.h"
+#include "memory.h"
 #include "serve.h"
 #include "skc_abi.h"
 #include "sandbox.h"
@@ -64,11 +65,14 @@ static const char usage[] =
 	"  run [options] TASK...         do a task with an LLM provider, calling tools;\n"
 	"                                the answer goes to stdout (see '%s run --help')\n"
 	"  chat [options]                the same, one task per line of stdin\n"
+	"  memory <command>              list, get, set, delete or clear what skills\n"
+	"                                remember (see '%s memory --help')\n"
 	"  help                          show this help\n"
 	"\n"
 	"exit status of call: 0 success, 1 the tool failed, 2 bad usage or arguments,\n"
 	"3 unknown tool, 4 the tool timed out, 5 the tool could not be started;\n"
-	"70 the baked table is damaged. run and chat: see '%s run --help'.\n"
+	"70 the baked table is damaged. run and chat: see '%s run --help'; memory:\n"
+	"see '%s memory --help'.\n"
 	"\n"
 	"Tools run in a sandbox (Landlock, seccomp, rlimits, a pid namespace) limited\n"
 	"to what their manifests grant; SKILLC_SANDBOX=on|strict|off chooses how.\n";
@@ -1105,6 +1109,227 @@ static int cmd_agent(const struct skc_table *t, int argc, char **argv, bool chat
 	return rc;
 }
 
+/* ---- memory ---- */
+
+static const char memory_usage[] =
+	"usage: %s memory <command>\n"
+	"\n"
+	"Inspect and edit the agent's persistent memory: JSON values under keys,\n"
+	"one namespace per skill, which tools reach through the memory/ methods.\n"
+	"\n"
+	"  path                               where the store is (SKILLC_MEMORY=PATH|off)\n"
+	"  list [SKILL]                       keys per skill, as JSON\n"
+	"  get SKILL KEY                      a value, as JSON\n"
+	"  set SKILL KEY JSON [--ttl SECONDS] store a value; it expires after SECONDS\n"
+	"  delete SKILL KEY                   remove a key\n"
+	"  clear [SKILL]                      remove every key of SKILL, or of all skills;\n"
+	"                                     prints {\"deleted\": N}\n"
+	"\n"
+	"exit status: 0 success, 1 no such key (get, delete), 2 bad usage or arguments,\n"
+	"5 the store cannot be used (off, unreadable, full).\n";
+
+/* The store for a command; NULL (and *absent) when reading one that does
+ * not exist yet, which must not be created by a read. */
+static struct mem_store *memory_open(const struct skc_table *t, bool write, bool *absent)
+{
+	char path[PATH_MAX], err[512];
+	struct mem_store *s = NULL;
+	*absent = false;
+	int r = mem_path(t, path, sizeof path, err, sizeof err);
+	if (r == 1) {
+		cli_error("memory is off (SKILLC_MEMORY=off)");
+		return NULL;
+	}
+	if (r < 0) {
+		cli_error("%s", err);
+		return NULL;
+	}
+	struct stat st;
+	if (!write && stat(path, &st) < 0 && errno == ENOENT) {
+		*absent = true;
+		return NULL;
+	}
+	if (mem_default(t, &s, err, sizeof err) < 0)
+		cli_error("%s", err);
+	return s;
+}
+
+static int memory_dump(json_t *v)
+{
+	int rc = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_ENCODE_ANY) == 0 ? CLI_OK : CLI_CORRUPT;
+	fputc('\n', stdout);
+	json_decref(v);
+	return rc;
+}
+
+/* A mem_* status as an exit status. */
+static int memory_fail(struct mem_store *s, int rc)
+{
+	cli_error("%s", mem_error(s));
+	return rc == MEM_EINVAL ? CLI_USAGE : CLI_CANNOT_RUN;
+}
+
+static int memory_list(const struct skc_table *t, const char *skill)
+{
+	bool absent;
+	struct mem_store *s = memory_open(t, false, &absent);
+	json_t *out = json_object(), *names = NULL;
+	if (absent) {
+		if (skill)
+			json_object_set_new(out, skill, json_array());
+		return memory_dump(out);
+	}
+	if (!s) {
+		json_decref(out);
+		return CLI_CANNOT_RUN;
+	}
+	int rc = skill ? 0 : mem_namespaces(s, &names);
+	if (skill)
+		names = json_pack("[s]", skill);
+	for (size_t i = 0; rc == 0 && i < json_array_size(names); i++) {
+		const char *ns = json_string_value(json_array_get(names, i));
+		json_t *keys;
+		if ((rc = mem_list(s, ns, &keys)) == 0)
+			json_object_set_new(out, ns, keys);
+	}
+	json_decref(names);
+	if (rc < 0) {
+		json_decref(out);
+		return memory_fail(s, rc);
+	}
+	return memory_dump(out);
+}
+
+static int cmd_memory(const struct skc_table *t, int argc, char **argv)
+{
+	const char *pos[4] = {0}, *ttl_arg = NULL;
+	int npos = 0;
+	bool opts = true;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		/* Only "--" options: a JSON argument may be -1. */
+		if (opts && !strcmp(a, "--help")) {
+			printf(memory_usage, prog);
+			return CLI_OK;
+		} else if (opts && !strcmp(a, "--")) {
+			opts = false;
+		} else if (opts && !strcmp(a, "--ttl")) {
+			if (++i == argc) {
+				cli_error("--ttl needs a number of seconds");
+				return CLI_USAGE;
+			}
+			ttl_arg = argv[i];
+		} else if (opts && !strncmp(a, "--", 2)) {
+			cli_error("unknown option '%s' for memory (see '%s memory --help')", a, prog);
+			return CLI_USAGE;
+		} else if (npos == 4) {
+			cli_error("unexpected argument '%s' for memory", a);
+			return CLI_USAGE;
+		} else {
+			pos[npos++] = a;
+		}
+	}
+	static const struct {
+		const char *name;
+		int min, max;
+	} cmds[] = {{"path", 1, 1}, {"list", 1, 2},	  {"get", 3, 3},
+		    {"set", 4, 4},  {"delete", 3, 3}, {"clear", 1, 2}};
+	const char *cmd = pos[0];
+	size_t c = 0;
+	while (cmd && c < sizeof cmds / sizeof *cmds && strcmp(cmd, cmds[c].name))
+		c++;
+	if (!cmd || c == sizeof cmds / sizeof *cmds) {
+		if (cmd)
+			cli_error("unknown memory command '%s' (see '%s memory --help')", cmd, prog);
+		else
+			fprintf(stderr, memory_usage, prog);
+		return CLI_USAGE;
+	}
+	if (npos < cmds[c].min || npos > cmds[c].max) {
+		cli_error("wrong number of arguments for memory %s (see '%s memory --help')", cmd,
+			  prog);
+		return CLI_USAGE;
+	}
+	if (ttl_arg && strcmp(cmd, "set")) {
+		cli_error("--ttl is only for memory set");
+		return CLI_USAGE;
+	}
+	const char *skill = pos[1], *key = pos[2];
+	if (!strcmp(cmd, "path")) {
+		char path[PATH_MAX], err[512];
+		int r = mem_path(t, path, sizeof path, err, sizeof err);
+		if (r != 0) {
+			cli_error("%s", r == 1 ? "memory is off (SKILLC_MEMORY=off)" : err);
+			return CLI_CANNOT_RUN;
+		}
+		printf("%s\n", path);
+		return CLI_OK;
+	}
+	if (!strcmp(cmd, "list"))
+		return memory_list(t, skill);
+	uint64_t ttl = 0;
+	if (!strcmp(cmd, "set")) {
+		if (!tbl_skill(t, skill)) {
+			cli_error("unknown skill '%s' (see '%s list')", skill, prog);
+			return CLI_USAGE;
+		}
+		if (ttl_arg) {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(ttl_arg, &end, 10);
+			if (ttl_arg[0] < '0' || ttl_arg[0] > '9' || *end || errno || v == 0 ||
+			    v > MEM_TTL_MAX) {
+				cli_error("--ttl wants whole seconds from 1 to %u, not '%s'", MEM_TTL_MAX,
+					  ttl_arg);
+				return CLI_USAGE;
+			}
+			ttl = v;
+		}
+	}
+	bool absent, write = !strcmp(cmd, "set");
+	struct mem_store *s = memory_open(t, write, &absent);
+	if (absent) {
+		if (!strcmp(cmd, "clear"))
+			return memory_dump(json_pack("{s:i}", "deleted", 0));
+		cli_error("no key '%s' in the memory of '%s'", key, skill);
+		return CLI_TOOL_FAILED;
+	}
+	if (!s)
+		return CLI_CANNOT_RUN;
+	int rc;
+	if (!strcmp(cmd, "get")) {
+		char *text;
+		if ((rc = mem_get(s, skill, key, &text)) < 0)
+			return memory_fail(s, rc);
+		if (rc == MEM_ABSENT) {
+			cli_error("no key '%s' in the memory of '%s'", key, skill);
+			return CLI_TOOL_FAILED;
+		}
+		json_t *v = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+		free(text);
+		return v ? memory_dump(v) : CLI_CORRUPT;
+	}
+	if (!strcmp(cmd, "set")) {
+		const char *json = pos[3];
+		rc = mem_set(s, skill, key, json, strlen(json), ttl);
+		return rc < 0 ? memory_fail(s, rc) : CLI_OK;
+	}
+	if (!strcmp(cmd, "delete")) {
+		bool deleted;
+		if ((rc = mem_delete(s, skill, key, &deleted)) < 0)
+			return memory_fail(s, rc);
+		if (!deleted) {
+			cli_error("no key '%s' in the memory of '%s'", key, skill);
+			return CLI_TOOL_FAILED;
+		}
+		return CLI_OK;
+	}
+	uint64_t n;
+	if ((rc = mem_clear(s, skill, &n)) < 0)
+		return memory_fail(s, rc);
+	return memory_dump(json_pack("{s:I}", "deleted", (json_int_t)n));
+}
+
 static int has_flag(int argc, char **argv, const char *flag)
 {
 	for (int i = 0; i < argc; i++)
@@ -1150,7 +1375,7 @@ int main(int argc, char **argv)
 	 * /proc/<pid>/environ, where provider keys live. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (argc < 2) {
-		fprintf(stderr, usage, prog, prog, prog, prog);
+		fprintf(stderr, usage, prog, prog, prog, prog, prog, prog);
 		return CLI_USAGE;
 	}
 	const char *cmd = argv[1];
@@ -1158,7 +1383,7 @@ int main(int argc, char **argv)
 	char **rest = argv + 2;
 	int rc;
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-		printf(usage, prog, prog, prog, prog);
+		printf(usage, prog, prog, prog, prog, prog, prog);
 		rc = CLI_OK;
 	} else if (!strcmp(cmd, "list")) {
 		rc = only_json(cmd, n, rest, 0) ? cmd_list(t, has_flag(n, rest, "--json")) : CLI_USAGE;
@@ -1178,6 +1403,9 @@ int main(int argc, char **argv)
 		rc = cmd_mcp(t, n, rest);
 	} else if (!strcmp(cmd, "run") || !strcmp(cmd, "chat")) {
 		rc = cmd_agent(t, n, rest, cmd[0] == 'c');
+	} else if (!strcmp(cmd, "memory")) {
+		rc = cmd_memory(t, n, rest);
+		mem_default_close();
 	} else if (!strcmp(cmd, "doctor")) {
 		rc = only_json(cmd, n, rest, 0) ? cmd_doctor(t, has_flag(n, rest, "--json"))
 						: CLI_USAGE;

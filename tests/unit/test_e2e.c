@@ -430,7 +430,7 @@ START_TEST(test_install_and_bake)
 	tu_run(&r, "make --no-print-directory -s BUILD=%s install PREFIX=%s/p >/dev/null && cd %s && "
 	       "p/bin/skillc -n helper --provider anthropic --model claude-x -o gen '%s/tests/e2e/skills' && "
 	       "%s -c -Ip/include/skillc gen/table.c -o table.o && %s -c -Wa,-I,gen gen/data.S -o data.o && "
-	       "%s -o helper table.o data.o p/lib/skillc-main.o p/lib/libskillc-runtime.a -ljansson -lcurl && "
+	       "%s -o helper table.o data.o p/lib/skillc-main.o p/lib/libskillc-runtime.a -ljansson -lcurl -lsqlite3 && "
 	       "./helper call probe__echo_argv --arg first=installed",
 	       build, dir, dir, tu_env("TEST_ROOT", "."), tu_env("CC", "cc"), tu_env("CC", "cc"),
 	       tu_env("CC", "cc"));

@@ -108,7 +108,7 @@ START_TEST(test_binary_resource)
 	       "printf 'plain text\\n' > %s/s/bin/assets/note.txt && "
 	       "%s -n bin -o %s/gen %s/s && %s -c -Iruntime %s/gen/table.c -o %s/table.o && "
 	       "%s -c -Wa,-I,%s/gen %s/gen/data.S -o %s/data.o && "
-	       "%s %s -o %s/bin %s/table.o %s/data.o %s/runtime/main.o %s/libskillc-runtime.a -ljansson -lcurl",
+	       "%s %s -o %s/bin %s/table.o %s/data.o %s/runtime/main.o %s/libskillc-runtime.a -ljansson -lcurl -lsqlite3",
 	       tu_env("TEST_ROOT", "."), dir, dir, dir, dir, dir,
 	       tu_env("SKILLC", "build/skillc"), dir, dir, cc, dir, dir,
 	       cc, dir, dir, dir,
