@@ -24,7 +24,7 @@ static const char *pp_show(struct arena *a, const struct yml_node *n)
 }
 
 /* A scalar without NUL bytes, else NULL (reported). */
-static const char *pp_str(struct arena *a, struct diag *d, const char *path, const char *field,
+static const char *pp_str(struct diag *d, const char *path, const char *field,
 			  const struct yml_node *v)
 {
 	if (v->kind != YML_SCALAR) {
@@ -37,7 +37,6 @@ static const char *pp_str(struct arena *a, struct diag *d, const char *path, con
 			   v->len ? "not text (it holds a NUL byte)" : "empty");
 		return NULL;
 	}
-	(void)a;
 	return v->text;
 }
 
@@ -67,7 +66,7 @@ static void pp_step(struct arena *a, struct diag *d, const char *path, struct sk
 	for (size_t i = 0; i + 1 < e->n_items; i += 2) {
 		const struct yml_node *k = e->items[i], *v = e->items[i + 1];
 		if (pp_is(k, "name")) {
-			const char *n = pp_str(a, d, path, "name", v);
+			const char *n = pp_str(d, path, "name", v);
 			st.name_loc = (struct sk_loc){path, v->line, v->col};
 			if (!n)
 				continue;
@@ -85,7 +84,7 @@ static void pp_step(struct arena *a, struct diag *d, const char *path, struct sk
 				st.name = n;
 			}
 		} else if (pp_is(k, "tool")) {
-			st.tool_ref = pp_str(a, d, path, "tool", v);
+			st.tool_ref = pp_str(d, path, "tool", v);
 			st.tool_loc = (struct sk_loc){path, v->line, v->col};
 		} else if (pp_is(k, "args")) {
 			if (v->kind != YML_MAP) {
@@ -150,13 +149,13 @@ static int pp_entry(struct arena *a, struct diag *d, const char *path, struct sk
 	for (size_t i = 0; i + 1 < e->n_items; i += 2) {
 		const struct yml_node *k = e->items[i], *v = e->items[i + 1];
 		if (pp_is(k, "name")) {
-			t.name = pp_str(a, d, path, "name", v);
+			t.name = pp_str(d, path, "name", v);
 			ok &= t.name != NULL;
 		} else if (pp_is(k, "description")) {
-			t.description = pp_str(a, d, path, "description", v);
+			t.description = pp_str(d, path, "description", v);
 			t.description_from = SK_FROM_MANIFEST;
 		} else if (pp_is(k, "title")) {
-			t.title = pp_str(a, d, path, "title", v);
+			t.title = pp_str(d, path, "title", v);
 		} else if (pp_is(k, "timeout")) {
 			t.has_timeout = mf_parse_timeout(a, d, path, v, &t.timeout_ms) == 0;
 		} else if (pp_is(k, "parameters")) {

@@ -2,9 +2,12 @@
  * pipeline.c - pipeline tools: references and conditions over the outputs
  * of earlier steps, and the steps run one after another through invoke.
  */
+/* pipe2 */
+#define _GNU_SOURCE
 #include "pipeline.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -579,12 +582,16 @@ static int pipe_child_main(void *arg)
 	const struct pipe_child *pc = arg;
 	int wp[2] = {-1, -1};
 	pid_t dog = -1;
-	if (pipe(wp) == 0) {
+	/* CLOEXEC: a step must not hold the pipe open, or our end would never close. */
+	if (pipe2(wp, O_CLOEXEC) == 0) {
 		dog = fork();
 		if (dog == 0) {
-			/* Its own group, so what kills the pipeline's leaves it. */
+			/* Its own group, so what kills the pipeline's leaves it; and none
+			 * of our fds, so it keeps no pipe of the server's open. */
 			setpgid(0, 0);
-			close(wp[1]);
+			for (int fd = 0; fd < 1024; fd++)
+				if (fd != wp[0])
+					close(fd);
 			pipe_watchdog(wp[0]);
 		}
 		if (dog > 0)
