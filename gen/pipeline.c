@@ -566,6 +566,19 @@ static void pp_check_value(struct pp_ctx *cx, const struct sk_tool *p, size_t i,
 	}
 	static const char *const plain[] = {"string", "integer", "number", "boolean", "array"};
 	int whole = pp_scan(scan ? cx : NULL, p, i, v->text, v->len, v, path);
+	if (prm && whole && v->len > 7 && !memcmp(v->text, "$input.", 7) &&
+	    !memchr(v->text + 7, '.', v->len - 7)) {
+		/* A parameter passed on: its declared type must fit (an integer fits a number). */
+		const struct sk_param *in = pp_param(p, v->text + 7, v->len - 7);
+		if (in && in->type != type && !(in->type == SKC_T_INTEGER && type == SKC_T_NUMBER))
+			diag_error(cx->d, path, v->line, v->col,
+				   "argument '%s' is '%s', %s, but parameter '%s' of tool '%s' takes %s%s",
+				   arg, mf_show(cx->a, v->text, v->len), pp_type_name(in->type),
+				   prm->name, p->steps[i].resolved->wire_name,
+				   prm->type == SKC_T_ARRAY && type != SKC_T_ARRAY ? "a list of " : "",
+				   prm->type == SKC_T_ARRAY && type != SKC_T_ARRAY ? plain[type < 5 ? type : 0]
+										   : pp_type_name(type));
+	}
 	if (!prm || whole)
 		return;
 	json_t *j = json_loads(mf_scalar_json(cx->a, v), JSON_DECODE_ANY, NULL);

@@ -251,11 +251,18 @@ json_t *schema_dump(struct arena *a, const struct sk_model *m)
 		for (size_t j = 0; j < s->n_tools; j++) {
 			const struct sk_tool *t = &s->tools[j];
 			json_t *jt = json_object(), *pass = json_object();
+			bool pipe = t->kind == SKC_KIND_PIPELINE;
 			json_object_set_new(jt, "name", json_string(t->wire_name));
-			json_object_set_new(jt, "script", json_string(t->script));
-			json_object_set_new(jt, "interpreter",
-					    t->interpreter ? json_string(t->interpreter) : json_null());
-			json_object_set_new(jt, "args", json_string(schema_args[t->args]));
+			if (pipe) {
+				/* Nothing runs it but its steps: no script, interpreter or passing. */
+				json_object_set_new(jt, "kind", json_string("pipeline"));
+			} else {
+				json_object_set_new(jt, "script", json_string(t->script));
+				json_object_set_new(jt, "interpreter", t->interpreter
+										? json_string(t->interpreter)
+										: json_null());
+				json_object_set_new(jt, "args", json_string(schema_args[t->args]));
+			}
 			if (t->kind == SKC_KIND_WASM)
 				json_object_set_new(jt, "module",
 						    json_string(s->modules[t->module].path));
@@ -273,7 +280,10 @@ json_t *schema_dump(struct arena *a, const struct sk_model *m)
 										       schema_pass[p->pass])
 									: "positional"));
 			}
-			json_object_set_new(jt, "pass", pass);
+			if (pipe)
+				json_decref(pass);
+			else
+				json_object_set_new(jt, "pass", pass);
 			json_object_set_new(jt, "inputSchema", schema_tool(t));
 			json_t *v;
 			if ((v = schema_declared(t->output_schema)))
