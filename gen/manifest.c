@@ -10,6 +10,7 @@
 
 #include "../runtime/jsv.h"
 #include "perms.h"
+#include "pipeline.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,7 @@ struct mf_manifest {
 	struct sk_perms perms; /* every tool's, under each tool's own */
 	struct mf_tool *tools;
 	size_t n_tools, cap_tools;
+	const struct yml_node *pipelines; /* the `pipelines` list, for pp_add */
 };
 
 struct mf_ctx {
@@ -915,6 +917,9 @@ struct mf_manifest *mf_parse(struct arena *a, struct diag *d, const char *path, 
 		} else if (mf_key(k, "secrets")) {
 			seen_tools = true;
 			pm_parse_secrets(a, d, path, v, &m->perms);
+		} else if (mf_key(k, "pipelines")) {
+			seen_tools = true;
+			m->pipelines = v;
 		} else {
 			diag_warning(d, path, k->line, k->col, "unknown key '%s' in manifest",
 				     k->kind == YML_SCALAR ? mf_show(a, k->text, k->len)
@@ -1167,5 +1172,36 @@ int mf_apply_from(struct arena *a, struct diag *d, const struct mf_manifest *m,
 	for (size_t i = 0; i < skill->n_tools; i++)
 		pm_inherit(&skill->tools[i].perms, &m->perms);
 	free(idx);
+	/* Pipelines run nothing themselves: no grant, so added after it. */
+	if (m->pipelines)
+		errors += pp_add(a, d, path, m->pipelines, skill);
 	return errors;
+}
+
+int mf_params(struct arena *a, struct diag *d, const char *path, const struct yml_node *list,
+	      struct sk_tool *t)
+{
+	struct mf_ctx cx = {a, d, path, 0};
+	struct mf_tool e = {0};
+	if (list->kind != YML_SEQ) {
+		diag_error(d, path, list->line, list->col, "'parameters' must be a list, not a %s",
+			   yml_kind_name(list));
+		return -1;
+	}
+	if (list->n_items > MF_MAX_ITEMS) {
+		diag_error(d, path, list->line, list->col, "too many parameters (%zu); at most %d",
+			   list->n_items, MF_MAX_ITEMS);
+		return -1;
+	}
+	for (size_t j = 0; j < list->n_items; j++)
+		mf_param(&cx, &e, list->items[j]);
+	mf_apply_params(a, &e, t);
+	return 0;
+}
+
+int mf_parse_timeout(struct arena *a, struct diag *d, const char *path, const struct yml_node *v,
+		     uint32_t *ms)
+{
+	struct mf_ctx cx = {a, d, path, 0};
+	return mf_timeout(&cx, v, ms);
 }

@@ -24,6 +24,8 @@
  *           flag: --path            # for args: flags
  *           pass: value             # switch repeat nargs; rarely needed
  *
+ * `pipelines`, at the root, are tools that chain other tools (pipeline.h).
+ *
  * `permissions` and `secrets`, at the root (every tool of the skill) or in an
  * entry (that tool, over the skill's), are read by perms.h.
  *
@@ -105,6 +107,18 @@ int mf_type_from_name(const char *s, uint8_t *type);
  * arrays and objects (keys as strings). NULL for a NULL node.
  */
 const char *mf_scalar_json(struct arena *a, const struct yml_node *n);
+
+/*
+ * A manifest `parameters` list into t->params, as an entry's parameters
+ * with no script parameter to lend (t->args says whether flags are made).
+ * 0, or -1 when the list itself is malformed (reported).
+ */
+int mf_params(struct arena *a, struct diag *d, const char *path, const struct yml_node *list,
+	      struct sk_tool *t);
+
+/* A `timeout` value ("90s", "2m", 500ms, a number of seconds) into *ms; -1: reported. */
+int mf_parse_timeout(struct arena *a, struct diag *d, const char *path, const struct yml_node *v,
+		     uint32_t *ms);
 
 /*
  * User text made safe to quote in a diagnostic: control bytes as \xNN, cut

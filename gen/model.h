@@ -90,6 +90,26 @@ struct sk_use {
 	const struct sk_tool *resolved; /* set by validate */
 };
 
+struct yml_node; /* yml.h */
+
+/*
+ * A step of a pipeline tool, as the manifest gives it (pipeline.h). The
+ * YAML nodes stay for validate, which reports at their lines and columns.
+ */
+struct sk_step {
+	const char *name;       /* NULL: unnamed */
+	const char *tool_ref;   /* as written: tool, <skill>__<tool>, plugin:<skill>/<tool> */
+	const struct yml_node *args;  /* a mapping; NULL: none */
+	const struct yml_node *cond;  /* the condition scalar; NULL: always */
+	bool continue_on_error;
+	const struct sk_tool *resolved; /* set by validate */
+	const char *args_json;  /* the argument template, compact JSON; set by validate */
+	uint8_t cond_op;        /* enum skc_cond; set by validate */
+	const char *cond_ref;   /* "$input.x"; set by validate */
+	const char *cond_value; /* JSON text, for EQ and NE; set by validate */
+	struct sk_loc loc, name_loc, tool_loc;
+};
+
 struct sk_tool {
 	const char *name;        /* local name, unique within the skill */
 	const char *wire_name;   /* <skill>__<name>, set by validate */
@@ -111,6 +131,9 @@ struct sk_tool {
 	size_t n_params, cap_params;
 	struct sk_perms perms;   /* manifest grants; all zero: the defaults */
 	struct sk_loc loc;       /* the script, or the manifest entry */
+	struct sk_step *steps;   /* SKC_KIND_PIPELINE: its steps, in order */
+	size_t n_steps, cap_steps;
+	bool has_timeout;        /* a pipeline's timeout was given (else: its steps' sum) */
 };
 
 struct sk_file {

@@ -13,6 +13,7 @@
 #include "manifest.h"
 #include "parse.h"
 #include "perms.h"
+#include "pipeline.h"
 #include "toml.h"
 #include "yml.h"
 
@@ -21,6 +22,7 @@ enum { PL_MAX_MODULES = 64 };
 struct pl_plugin {
 	const char *path;
 	struct mf_manifest *tools; /* the [[tools]] entries */
+	const struct yml_node *pipelines; /* the [[pipelines]] tables, for pp_add */
 };
 
 struct pl_ctx {
@@ -373,6 +375,8 @@ struct pl_plugin *pl_parse(struct arena *a, struct diag *d, struct sk_skill *s, 
 			config = v;
 		} else if (pl_key(k, "tools")) {
 			p->tools = mf_parse_entries(a, d, cx.path, v, MF_WASM);
+		} else if (pl_key(k, "pipelines")) {
+			p->pipelines = v;
 		} else {
 			diag_warning(d, cx.path, k->line, k->col, "unknown key '%s' in manifest.toml",
 				     pl_show(&cx, k));
@@ -480,6 +484,8 @@ void pl_apply(struct arena *a, struct diag *d, const struct pl_plugin *p, struct
 		pl_apply_module_json(a, d, s, i);
 	if (p && p->tools)
 		mf_apply_from(a, d, p->tools, s, false, SK_FROM_MANIFEST);
+	if (p && p->pipelines)
+		pp_add(a, d, p->path, p->pipelines, s);
 }
 
 void pl_inherit(struct sk_skill *s)

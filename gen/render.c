@@ -72,7 +72,7 @@ struct render_ctx {
 	const struct sk_model *m;
 	const struct render_opts *o;
 	struct pool pool;
-	size_t n_tools, n_params, n_enums, n_files, n_perm_strs, n_secrets, n_uses;
+	size_t n_tools, n_params, n_enums, n_files, n_perm_strs, n_secrets, n_uses, n_steps;
 	uint64_t files_size;
 	/* per-item slices, in table order */
 	struct skc_skill *skills;
@@ -83,6 +83,7 @@ struct render_ctx {
 	struct skc_slice *perm_strs;
 	struct skc_secret *secrets;
 	uint32_t *uses;
+	struct skc_step *steps;
 	const char **skill_ids, **tool_ids;
 	const char **tool_wasm; /* c_name of each WASM tool's module; NULL: none */
 	struct skc_slice agent_name, digest, list_json;
@@ -173,6 +174,18 @@ static uint32_t render_tool_index(const struct sk_model *m, const struct sk_tool
 	return UINT32_MAX;
 }
 
+/* A pipeline step as validate settled it (pipeline.h). */
+static void render_step(struct render_ctx *r, const struct sk_step *st, struct skc_step *os)
+{
+	os->name = pool_str(&r->pool, st->name);
+	os->args = pool_str(&r->pool, st->args_json ? st->args_json : "{}");
+	os->cond = st->cond_ref ? st->cond_op : SKC_COND_ALWAYS;
+	os->cond_ref = pool_str(&r->pool, st->cond_ref);
+	os->cond_value = pool_str(&r->pool, st->cond_value);
+	os->tool = render_tool_index(r->m, st->resolved);
+	os->flags = st->continue_on_error ? SKC_STEP_CONTINUE : 0;
+}
+
 static void render_layout(struct render_ctx *r)
 {
 	const struct sk_model *m = r->m;
@@ -185,6 +198,7 @@ static void render_layout(struct render_ctx *r)
 			r->n_uses += s->uses[j].resolved != NULL;
 		for (size_t j = 0; j < s->n_tools; j++) {
 			const struct sk_perms *pm = &s->tools[j].perms;
+			r->n_steps += s->tools[j].n_steps;
 			r->n_params += s->tools[j].n_params;
 			for (size_t k = 0; k < s->tools[j].n_params; k++)
 				r->n_enums += s->tools[j].params[k].n_enum;
@@ -203,9 +217,10 @@ static void render_layout(struct render_ctx *r)
 	r->tool_ids = arena_alloc(a, (r->n_tools + 1) * sizeof *r->tool_ids);
 	r->tool_wasm = arena_alloc(a, (r->n_tools + 1) * sizeof *r->tool_wasm);
 	r->uses = arena_alloc(a, (r->n_uses + 1) * sizeof *r->uses);
+	r->steps = arena_alloc(a, (r->n_steps + 1) * sizeof *r->steps);
 
 	struct pool *p = &r->pool;
-	size_t ti = 0, pi = 0, ei = 0, fi = 0, qi = 0, xi = 0, ui = 0;
+	size_t ti = 0, pi = 0, ei = 0, fi = 0, qi = 0, xi = 0, ui = 0, si = 0;
 	uint64_t off = 0;
 	for (size_t i = 0; i < m->n_skills; i++) {
 		const struct sk_skill *s = &m->skills[i];
@@ -252,6 +267,10 @@ static void render_layout(struct render_ctx *r)
 			if (t->kind == SKC_KIND_WASM && t->module < s->n_modules)
 				r->tool_wasm[ti] = s->modules[t->module].c_name;
 			render_perms(r, &t->perms, &ot->perms, &qi, &xi);
+			ot->step_first = (uint32_t)si;
+			ot->step_count = (uint32_t)t->n_steps;
+			for (size_t k = 0; k < t->n_steps; k++)
+				render_step(r, &t->steps[k], &r->steps[si++]);
 			for (size_t k = 0; k < t->n_params; k++, pi++) {
 				const struct sk_param *sp = &t->params[k];
 				struct skc_param *op = &r->params[pi];
@@ -416,6 +435,7 @@ static void slot_counts(struct render_ctx *r, struct emit *e)
 	emit(e, "#define SKC_PERM_STR_COUNT %zu", r->n_perm_strs);
 	emit(e, "#define SKC_SECRET_COUNT %zu", r->n_secrets);
 	emit(e, "#define SKC_USE_COUNT %zu", r->n_uses);
+	emit(e, "#define SKC_STEP_COUNT %zu", r->n_steps);
 	emit(e, "#define SKC_DATA_SIZE %lluu", (unsigned long long)r->data_size);
 }
 
@@ -491,7 +511,12 @@ static void slot_tools(struct render_ctx *r, struct emit *e)
 		emit(e, ".timeout_ms = %u,", (unsigned)t->timeout_ms);
 		emit(e, ".output_cap = %u,", (unsigned)t->output_cap);
 		emit(e, ".args = %s,", args[t->args]);
-		emit(e, ".kind = %s,", t->kind == SKC_KIND_WASM ? "SKC_KIND_WASM" : "SKC_KIND_SCRIPT");
+		emit(e, ".kind = %s,", t->kind == SKC_KIND_WASM	      ? "SKC_KIND_WASM"
+				       : t->kind == SKC_KIND_PIPELINE ? "SKC_KIND_PIPELINE"
+								      : "SKC_KIND_SCRIPT");
+		if (t->step_count)
+			emit(e, ".step_first = %u, .step_count = %u,", (unsigned)t->step_first,
+			     (unsigned)t->step_count);
 		if (r->tool_wasm[i])
 			emit(e, ".wasm = &skc_wasm_%s,", r->tool_wasm[i]);
 		const struct skc_perms *pm = &t->perms;
@@ -604,6 +629,28 @@ static void slot_uses(struct render_ctx *r, struct emit *e)
 		emit(e, "[%zu] = %u,", i, (unsigned)r->uses[i]);
 }
 
+static void slot_steps(struct render_ctx *r, struct emit *e)
+{
+	static const char *const conds[] = {"SKC_COND_ALWAYS", "SKC_COND_TRUTHY", "SKC_COND_FALSY",
+					    "SKC_COND_EQ", "SKC_COND_NE"};
+	if (!r->n_steps)
+		emit(e, "{{0, 0}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0},");
+	for (size_t i = 0; i < r->n_steps; i++) {
+		const struct skc_step *s = &r->steps[i];
+		emit(e, "[%zu] = {", i);
+		emit_indent(e);
+		render_slice(e, "name", s->name);
+		render_slice(e, "args", s->args);
+		render_slice(e, "cond_ref", s->cond_ref);
+		render_slice(e, "cond_value", s->cond_value);
+		emit(e, ".tool = SKC_TOOL_%s,", r->tool_ids[s->tool]);
+		emit(e, ".cond = %s,", conds[s->cond]);
+		emit(e, ".flags = %u,", (unsigned)s->flags);
+		emit_dedent(e);
+		emit(e, "},");
+	}
+}
+
 /* The modules wasm2c compiled, each defined in its own wasm/<name>.c. */
 static void slot_wasm(struct render_ctx *r, struct emit *e)
 {
@@ -643,7 +690,7 @@ static const struct {
 	{"skills", slot_skills, 1}, {"tools", slot_tools, 1},   {"params", slot_params, 1},
 	{"enums", slot_enums, 1},   {"files", slot_files, 1},   {"perm_strs", slot_perm_strs, 1},
 	{"secrets", slot_secrets, 1}, {"meta", slot_meta, 1},     {"uses", slot_uses, 1},
-	{"wasm", slot_wasm, 0},
+	{"wasm", slot_wasm, 0},     {"steps", slot_steps, 1},
 };
 
 /*

@@ -190,6 +190,35 @@ static json_t *schema_perms(const struct sk_perms *p)
 	return o;
 }
 
+/* A pipeline's steps as validate settled them, for --dump. */
+static json_t *schema_steps(const struct sk_tool *t)
+{
+	static const char *const ops[] = {"always", "truthy", "falsy", "==", "!="};
+	json_t *steps = json_array();
+	for (size_t i = 0; i < t->n_steps; i++) {
+		const struct sk_step *st = &t->steps[i];
+		json_t *o = json_object(), *v;
+		if (st->name)
+			json_object_set_new(o, "name", json_string(st->name));
+		json_object_set_new(o, "tool", st->resolved ? json_string(st->resolved->wire_name)
+							    : json_null());
+		if ((v = schema_declared(st->args_json)))
+			json_object_set_new(o, "args", v);
+		if (st->cond_ref) {
+			json_t *c = json_object();
+			json_object_set_new(c, "op", json_string(st->cond_op < 5 ? ops[st->cond_op] : "?"));
+			json_object_set_new(c, "ref", json_string(st->cond_ref));
+			if ((v = schema_declared(st->cond_value)))
+				json_object_set_new(c, "value", v);
+			json_object_set_new(o, "condition", c);
+		}
+		if (st->continue_on_error)
+			json_object_set_new(o, "continue_on_error", json_true());
+		json_array_append_new(steps, o);
+	}
+	return steps;
+}
+
 json_t *schema_dump(struct arena *a, const struct sk_model *m)
 {
 	json_t *doc = json_array();
@@ -222,14 +251,23 @@ json_t *schema_dump(struct arena *a, const struct sk_model *m)
 		for (size_t j = 0; j < s->n_tools; j++) {
 			const struct sk_tool *t = &s->tools[j];
 			json_t *jt = json_object(), *pass = json_object();
+			bool pipe = t->kind == SKC_KIND_PIPELINE;
 			json_object_set_new(jt, "name", json_string(t->wire_name));
-			json_object_set_new(jt, "script", json_string(t->script));
-			json_object_set_new(jt, "interpreter",
-					    t->interpreter ? json_string(t->interpreter) : json_null());
-			json_object_set_new(jt, "args", json_string(schema_args[t->args]));
+			if (pipe) {
+				/* Nothing runs it but its steps: no script, interpreter or passing. */
+				json_object_set_new(jt, "kind", json_string("pipeline"));
+			} else {
+				json_object_set_new(jt, "script", json_string(t->script));
+				json_object_set_new(jt, "interpreter", t->interpreter
+										? json_string(t->interpreter)
+										: json_null());
+				json_object_set_new(jt, "args", json_string(schema_args[t->args]));
+			}
 			if (t->kind == SKC_KIND_WASM)
 				json_object_set_new(jt, "module",
 						    json_string(s->modules[t->module].path));
+			if (t->kind == SKC_KIND_PIPELINE)
+				json_object_set_new(jt, "steps", schema_steps(t));
 			json_object_set_new(jt, "description",
 					    json_string(schema_tool_description(a, s, t)));
 			json_object_set_new(jt, "title", json_string(schema_tool_title(a, t)));
@@ -242,7 +280,10 @@ json_t *schema_dump(struct arena *a, const struct sk_model *m)
 										       schema_pass[p->pass])
 									: "positional"));
 			}
-			json_object_set_new(jt, "pass", pass);
+			if (pipe)
+				json_decref(pass);
+			else
+				json_object_set_new(jt, "pass", pass);
 			json_object_set_new(jt, "inputSchema", schema_tool(t));
 			json_t *v;
 			if ((v = schema_declared(t->output_schema)))

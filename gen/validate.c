@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../runtime/sha256.h"
+#include "pipeline.h"
 
 int val_wire_name_ok(const char *s)
 {
@@ -361,6 +362,7 @@ void validate_model(struct arena *a, struct diag *d, struct sk_model *m)
 			val_references(d, m, &m->skills[i]);
 		val_uses(a, d, m, &m->skills[i]);
 	}
+	pp_validate(a, d, m);
 
 	/* Wire names must be unique across skills too ("a" + "b__c" vs "a__b" + "c"). */
 	for (size_t i = 0; i < m->n_skills; i++)

@@ -118,11 +118,8 @@ void cb_answer(struct cb_call *c, unsigned req, json_t *result, const char *erro
 static json_t *cb_memory(struct cb_call *c, const char *method, json_t *params, char *err,
 			 size_t errn)
 {
-	struct mem_store *m;
-	if (mem_default(c->t, &m, err, errn) != 0)
-		return NULL;
-	return mem_handle(m, skc_str(c->t, c->t->skills[c->tool->skill].name), method, params,
-			  err, errn);
+	return mem_serve(c->t, skc_str(c->t, c->t->skills[c->tool->skill].name), method, params,
+			 err, errn);
 }
 
 /* The tool's own skill's files, as MCP resources. */

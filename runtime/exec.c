@@ -998,6 +998,11 @@ int rx_step(struct rx_proc *p)
 	return p->finished;
 }
 
+pid_t rx_pid(const struct rx_proc *p)
+{
+	return p->pid > 0 ? p->pid : 0;
+}
+
 void rx_kill(struct rx_proc *p)
 {
 	if (p->pid > 0 && !p->reaped) {

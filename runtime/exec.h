@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "sandbox.h"
 
@@ -102,6 +103,8 @@ int rx_pollfds(struct rx_proc *p, struct pollfd *fds, int max);
 int rx_step(struct rx_proc *p);
 /* Milliseconds until rx_step has a deadline to handle; -1: none. */
 int rx_timeout_ms(const struct rx_proc *p);
+/* The process (and group) id of a started process; 0 when none was started. */
+pid_t rx_pid(const struct rx_proc *p);
 /* SIGKILL the whole process group now; keep stepping or rx_finish. */
 void rx_kill(struct rx_proc *p);
 /* Kill what still runs, reap, fill `res` and free `p`. */

@@ -16,6 +16,7 @@
 
 #include "args.h"
 #include "cache.h"
+#include "pipeline.h"
 #include "sandbox.h"
 #include "wasi.h"
 
@@ -542,6 +543,8 @@ enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool
 	const struct skc_skill *s = &t->skills[tool->skill];
 	char dir[PATH_MAX];
 	*out = NULL;
+	if (tool->kind == SKC_KIND_PIPELINE)
+		return pipe_start(t, tool, args, o, out, err, errn);
 
 	struct inv_call *c = calloc(1, sizeof *c);
 	if (!c) {
@@ -725,6 +728,8 @@ enum inv_status inv_finish(struct inv_call *c, struct rx_result *res, char *err,
 	inv_redact(c, &res->out, &res->out_len);
 	inv_redact(c, &res->err, &res->err_len);
 	enum inv_status st = inv_verdict(res, c, err, errn);
+	if (c->pipeline)
+		pipe_verdict(res, &st, err, errn);
 	inv_call_free(c);
 	return st;
 }
@@ -734,6 +739,8 @@ enum inv_status inv_run(const struct skc_table *t, const struct skc_tool *tool, 
 {
 	struct inv_call *c;
 	memset(res, 0, sizeof *res);
+	if (tool->kind == SKC_KIND_PIPELINE)
+		return pipe_run(t, tool, args, o, res, err, errn);
 	if (INV_HERE && o && o->on_timeout && tool->kind == SKC_KIND_WASM && tool->wasm &&
 	    !tool->perms.secret_count && !tool->perms.cpu_s) {
 		if (!(c = calloc(1, sizeof *c))) {

@@ -71,6 +71,7 @@ struct inv_call {
 	size_t n_secrets;
 	char program[256];   /* argv[0], for messages */
 	bool wasm;           /* a WASM tool: its trap exit code means a trap */
+	bool pipeline;       /* a pipeline in a forked copy: it reports its verdict */
 };
 
 enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool, json_t *args,

@@ -283,6 +283,22 @@ static void perm_text(const struct skc_table *t, const struct skc_tool *tool, co
 	json_decref(o);
 }
 
+/* A pipeline's steps: name (when named) and the wire name of each one's tool. */
+static json_t *show_steps(const struct skc_table *t, const struct skc_tool *tool)
+{
+	json_t *a = json_array();
+	for (uint32_t k = 0; k < tool->step_count && tool->step_first + k < t->step_count; k++) {
+		const struct skc_step *st = &t->steps[tool->step_first + k];
+		json_t *o = json_object();
+		if (st->name.len)
+			json_object_set_new(o, "name", json_string(skc_str(t, st->name)));
+		if (st->tool < t->tool_count)
+			json_object_set_new(o, "tool", json_string(skc_str(t, t->tools[st->tool].wire_name)));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *show_tool_json(const struct skc_table *t, const struct skc_tool *tool)
 {
 	json_error_t je;
@@ -291,7 +307,11 @@ static json_t *show_tool_json(const struct skc_table *t, const struct skc_tool *
 	json_object_set_new(o, "skill", json_string(skc_str(t, t->skills[tool->skill].name)));
 	json_object_set_new(o, "description", json_string(skc_str(t, tool->description)));
 	json_object_set_new(o, "script", json_string(skc_str(t, tool->script)));
-	json_object_set_new(o, "kind", json_string(tool->kind == SKC_KIND_WASM ? "wasm" : "script"));
+	json_object_set_new(o, "kind", json_string(tool->kind == SKC_KIND_WASM	       ? "wasm"
+						   : tool->kind == SKC_KIND_PIPELINE ? "pipeline"
+										     : "script"));
+	if (tool->kind == SKC_KIND_PIPELINE)
+		json_object_set_new(o, "steps", show_steps(t, tool));
 	json_object_set_new(o, "inputSchema", json_loads(skc_str(t, tool->schema), 0, &je));
 	json_object_set_new(o, "permissions", perm_json(t, tool));
 	return o;
@@ -370,15 +390,30 @@ static int cmd_show(const struct skc_table *t, const char *name, int json)
 		return cli_json_out(show_tool_json(t, tool));
 	static const char *const styles[] = {"flags", "argv", "json", "skillz"};
 	bool wasm = tool->kind == SKC_KIND_WASM;
-	printf("%s\n%s\n\n%s: %s (%sarguments as %s)\n", skc_str(t, tool->wire_name),
-	       skc_str(t, tool->description), wasm ? "module" : "script", skc_str(t, tool->script),
-	       wasm ? "WebAssembly; " : "", tool->args < 4 ? styles[tool->args] : "?");
+	if (tool->kind == SKC_KIND_PIPELINE) {
+		json_t *steps = show_steps(t, tool), *v;
+		size_t i;
+		printf("%s\n%s\n\npipeline:", skc_str(t, tool->wire_name), skc_str(t, tool->description));
+		json_array_foreach(steps, i, v)
+			printf("%s %s", i ? "," : "", json_string_value(json_object_get(v, "tool")));
+		printf(" (timeout %g s)\n", tool->timeout_ms / 1000.0);
+		json_decref(steps);
+	} else {
+		printf("%s\n%s\n\n%s: %s (%sarguments as %s)\n", skc_str(t, tool->wire_name),
+		       skc_str(t, tool->description), wasm ? "module" : "script",
+		       skc_str(t, tool->script), wasm ? "WebAssembly; " : "",
+		       tool->args < 4 ? styles[tool->args] : "?");
+	}
 	printf("\nparameters:\n");
 	for (uint32_t k = 0; k < tool->param_count; k++)
 		show_param(t, &t->params[tool->param_first + k]);
 	if (!tool->param_count)
 		printf("  (none)\n");
 	printf("\ninput schema:\n%s\n", skc_str(t, tool->schema));
+	if (tool->kind == SKC_KIND_PIPELINE) {
+		printf("\npermissions: each step runs with its own tool's\n");
+		return CLI_OK;
+	}
 	printf("\npermissions:\n");
 	perm_text(t, tool, "  ");
 	return CLI_OK;

@@ -54,7 +54,38 @@ struct skc_slice {
 /* What runs when a tool is called. */
 enum skc_kind {
 	SKC_KIND_SCRIPT = 0, /* a process: the script under its interpreter */
-	SKC_KIND_WASM = 1    /* a WASI command module compiled in by wasm2c */
+	SKC_KIND_WASM = 1,   /* a WASI command module compiled in by wasm2c */
+	SKC_KIND_PIPELINE = 2 /* steps over other tools (skc_step) */
+};
+
+/* When a pipeline step runs. */
+enum skc_cond {
+	SKC_COND_ALWAYS = 0,
+	SKC_COND_TRUTHY = 1, /* the reference's value is truthy */
+	SKC_COND_FALSY = 2,  /* !$ref */
+	SKC_COND_EQ = 3,     /* $ref == value */
+	SKC_COND_NE = 4      /* $ref != value */
+};
+
+enum {
+	SKC_STEP_CONTINUE = 1 << 0 /* continue_on_error: a failure becomes {"error": ...} */
+};
+
+/*
+ * One step of a pipeline tool, checked by the generator: its tool exists,
+ * every reference in its arguments names a declared input or an earlier
+ * step, and the arguments fit the tool's parameters. References are
+ * `$input.a.b`, `$prev`, `$prev.a`, `$<step>.a` inside the string values of
+ * the argument template; `$$` is a literal `$`.
+ */
+struct skc_step {
+	struct skc_slice name;       /* len 0: unnamed */
+	struct skc_slice args;       /* JSON object text: the argument template */
+	struct skc_slice cond_ref;   /* the condition's reference ("$input.verbose") */
+	struct skc_slice cond_value; /* JSON text compared with, for EQ and NE */
+	uint32_t tool;               /* into skc_table.tools */
+	uint8_t cond;                /* enum skc_cond */
+	uint8_t flags;               /* SKC_STEP_* */
 };
 
 /* What a tool may reach over the network. */
@@ -142,6 +173,8 @@ struct skc_tool {
 	uint8_t kind; /* enum skc_kind */
 	struct skc_perms perms;
 	const struct skc_wasm *wasm; /* SKC_KIND_WASM; NULL otherwise */
+	uint32_t step_first;         /* SKC_KIND_PIPELINE: into skc_table.steps */
+	uint32_t step_count;
 };
 
 struct skc_file {
@@ -192,6 +225,8 @@ struct skc_table {
 	uint32_t secret_count;
 	const uint32_t *uses; /* tool indices */
 	uint32_t use_count;
+	const struct skc_step *steps; /* of every pipeline tool */
+	uint32_t step_count;
 	struct skc_slice agent_name;
 	struct skc_slice digest;    /* hex SHA-256 over every skill digest */
 	struct skc_slice list_json; /* precomputed `list --json` document */

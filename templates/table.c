@@ -27,6 +27,7 @@
 #define SKC_PERM_STR_COUNT 0
 #define SKC_SECRET_COUNT 0
 #define SKC_USE_COUNT 0
+#define SKC_STEP_COUNT 0
 #define SKC_DATA_SIZE 8u
 /* ==== END counts ==== */
 
@@ -96,6 +97,12 @@ static const uint32_t skc_uses[SKC_LEN(SKC_USE_COUNT)] = {
 /* ==== END uses ==== */
 };
 
+static const struct skc_step skc_steps[SKC_LEN(SKC_STEP_COUNT)] = {
+/* ==== SLOT steps ==== */
+	{{0, 0}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0},
+/* ==== END steps ==== */
+};
+
 _Static_assert(sizeof skc_skills / sizeof skc_skills[0] == SKC_LEN(SKC_SKILL_COUNT), "skills");
 _Static_assert(sizeof skc_tools / sizeof skc_tools[0] == SKC_LEN(SKC_TOOL_COUNT), "tools");
 _Static_assert(sizeof skc_params / sizeof skc_params[0] == SKC_LEN(SKC_PARAM_COUNT), "params");
@@ -105,6 +112,7 @@ _Static_assert(sizeof skc_perm_strs / sizeof skc_perm_strs[0] == SKC_LEN(SKC_PER
 	       "perm_strs");
 _Static_assert(sizeof skc_secrets / sizeof skc_secrets[0] == SKC_LEN(SKC_SECRET_COUNT), "secrets");
 _Static_assert(sizeof skc_uses / sizeof skc_uses[0] == SKC_LEN(SKC_USE_COUNT), "uses");
+_Static_assert(sizeof skc_steps / sizeof skc_steps[0] == SKC_LEN(SKC_STEP_COUNT), "steps");
 
 static const struct skc_table skc_the_table = {
 	.magic = SKC_MAGIC,
@@ -127,6 +135,8 @@ static const struct skc_table skc_the_table = {
 	.secret_count = SKC_SECRET_COUNT,
 	.uses = skc_uses,
 	.use_count = SKC_USE_COUNT,
+	.steps = skc_steps,
+	.step_count = SKC_STEP_COUNT,
 /* ==== SLOT meta ==== */
 	.agent_name = {0, 0},
 	.digest = {0, 0},
