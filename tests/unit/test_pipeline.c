@@ -206,7 +206,7 @@ static void bake(void)
 	       "%s -c -Iruntime %s/gen/table.c -o %s/table.o && "
 	       "%s -c -Wa,-I,%s/gen %s/gen/data.S -o %s/data.o && "
 	       "%s %s -o %s/pipet %s/table.o %s/data.o %s/runtime/main.o %s/libskillc-runtime.a "
-	       "-ljansson -lcurl",
+	       "-ljansson -lcurl -lsqlite3",
 	       tu_env("TEST_ROOT", "."), tu_env("SKILLC", "build/skillc"), dir, cc, dir, dir, cc,
 	       dir, dir, dir, cc, san, dir, dir, dir, build, build);
 	if (r.status != 0)
