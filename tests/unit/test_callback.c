@@ -180,6 +180,22 @@ START_TEST(test_tools_call)
 		      "got: %s", text_of(r));
 	json_decref(r);
 
+	/* memory/set then memory/get, in the skill's namespace of the agent's store. */
+	send_call(&w, "mem", "{\"mode\":\"memory\"}", NULL);
+	r = reply_to(&w, "mem", NULL, 0);
+	v = result_json(r);
+	ck_assert(json_is_true(json_object_get(json_object_get(json_object_get(v, "set"), "result"), "ok")));
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(json_object_get(
+				 json_object_get(v, "get"), "result"), "value"), "n")),
+			 1);
+	json_decref(v);
+	json_decref(r);
+	struct tu_run run;
+	tu_run(&run, "%s memory get callback-probe k", agent());
+	ck_assert_int_eq(run.status, 0);
+	ck_assert_ptr_nonnull(strstr(run.out, "\"n\""));
+	tu_run_release(&run);
+
 	send_call(&w, "e", "{\"mode\":\"resources\"}", NULL);
 	r = reply_to(&w, "e", NULL, 0);
 	v = result_json(r);
