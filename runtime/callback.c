@@ -403,24 +403,9 @@ struct rx_proc *cb_proc(struct cb_call *c)
 	return c->inv->proc;
 }
 
-const struct skc_tool *cb_tool(const struct cb_call *c)
-{
-	return c->tool;
-}
-
 void *cb_tag(const struct cb_call *c)
 {
 	return c->tag;
-}
-
-struct cb_call *cb_parent(const struct cb_call *c)
-{
-	return c->parent;
-}
-
-void cb_kill(struct cb_call *c)
-{
-	rx_kill(c->inv->proc);
 }
 
 int cb_timeout_ms(const struct cb_call *c)
@@ -461,12 +446,6 @@ int cb_step(struct cb_call *c)
 	if (!fin && c->done && !c->broke && cb_now_ms() >= c->done_ms + CB_RESULT_GRACE_MS)
 		rx_kill(c->inv->proc); /* it has answered; what it does now is not waited for */
 	return fin;
-}
-
-json_t *cb_output_value(const char *out, size_t len)
-{
-	json_t *v = json_loadb(out, len, JSON_DECODE_ANY, NULL);
-	return v ? v : json_stringn_nocheck(out, len);
 }
 
 enum inv_status cb_finish(struct cb_call *c, struct rx_result *res, char *err, size_t errn)
@@ -625,6 +604,19 @@ static void cb_run_request(void *ud, struct cb_call *c, unsigned req, const char
 	r->n++;
 }
 
+/* A tool's output as JSON when it parses, else as a string. */
+static json_t *cb_output_value(const char *out, size_t len)
+{
+	json_t *v = json_loadb(out, len, JSON_DECODE_ANY, NULL);
+	if (v || (v = json_stringn(out, len)))
+		return v;
+	size_t n; /* not UTF-8: the bad bytes become U+FFFD */
+	char *fixed = txt_utf8_repair(out, len, &n);
+	v = fixed ? json_stringn(fixed, n) : json_string("");
+	free(fixed);
+	return v;
+}
+
 /* The answer to a tools/call: {"output": value}, or an error message. */
 void cb_answer_call(struct cb_call *parent, unsigned req, const struct skc_tool *tool,
 		    enum inv_status st, const struct rx_result *res, const char *why,
@@ -650,10 +642,7 @@ static enum inv_status cb_node_finish(struct cb_runner *r, size_t i, struct rx_r
 		if (r->nodes[j].active && r->nodes[j].parent == (int)i) {
 			struct rx_result sub;
 			char w[64];
-			if (r->nodes[j].cb)
-				cb_kill(r->nodes[j].cb);
-			else
-				rx_kill(r->nodes[j].inv->proc);
+			rx_kill(r->nodes[j].cb ? cb_proc(r->nodes[j].cb) : r->nodes[j].inv->proc);
 			cb_node_finish(r, j, &sub, w, sizeof w);
 			rx_result_release(&sub);
 		}

@@ -70,9 +70,7 @@ enum inv_status cb_start(const struct skc_table *t, const struct skc_tool *tool,
 			 void *tag, struct cb_call **out, char *err, size_t errn);
 
 struct rx_proc *cb_proc(struct cb_call *c);
-const struct skc_tool *cb_tool(const struct cb_call *c);
 void *cb_tag(const struct cb_call *c);
-struct cb_call *cb_parent(const struct cb_call *c);
 
 /* Milliseconds until cb_step has a deadline; -1: none. */
 int cb_timeout_ms(const struct cb_call *c);
@@ -82,9 +80,6 @@ int cb_step(struct cb_call *c);
 /* Answer request `req` with a result (borrowed) or, when result is NULL, an
  * error message. Answers to a finished call or an unknown req are dropped. */
 void cb_answer(struct cb_call *c, unsigned req, json_t *result, const char *error);
-
-/* Stop the call now: its process group is killed. */
-void cb_kill(struct cb_call *c);
 
 /*
  * Reap, give the verdict, free the call. res->out is the result: a string
@@ -124,9 +119,5 @@ enum inv_status cb_run(const struct skc_table *t, const struct skc_tool *tool, j
 void cb_answer_call(struct cb_call *parent, unsigned req, const struct skc_tool *tool,
 		    enum inv_status st, const struct rx_result *res, const char *why,
 		    const struct skc_table *t);
-
-/* A tool's result for a tools/call answer: its output as JSON when it parses,
- * else as a string. Owned. */
-json_t *cb_output_value(const char *out, size_t len);
 
 #endif

@@ -74,6 +74,9 @@ struct inv_call {
 	bool pipeline;       /* a pipeline in a forked copy: it reports its verdict */
 };
 
+/* A protocol tool (SKC_ARGS_SKILLZ) started here only has its stdin kept
+ * open: its messages are read by callback.h (cb_start, cb_run), which every
+ * caller uses for such tools. */
 enum inv_status inv_start(const struct skc_table *t, const struct skc_tool *tool, json_t *args,
 			  const struct inv_opts *o, struct inv_call **out, char *err, size_t errn);
 enum inv_status inv_finish(struct inv_call *c, struct rx_result *res, char *err, size_t errn);

@@ -1547,9 +1547,11 @@ void mcp_step(struct mcp *m)
 	for (struct mcp_job *j = m->running.head, *next; j; j = next) {
 		next = j->next;
 		if (j->cb ? cb_step(j->cb) : rx_step(j->call->proc)) {
+			bool nested = m->nested != 0;
 			job_done(m, j);
 			/* It may have ended others (its nested calls): start over. */
-			next = m->running.head;
+			if (nested)
+				next = m->running.head;
 			continue;
 		}
 		/* A protocol tool reports its own progress. */

@@ -20,6 +20,7 @@
 /* By path: gen/ has a pipeline.h of its own. */
 #include "../../runtime/pipeline.h"
 #include "testutil.h"
+#include "wire.h"
 
 static json_t *load(const char *text)
 {
@@ -319,96 +320,6 @@ END_TEST
 
 /* ---- over MCP: the server's event loop runs the pipeline in a forked copy ---- */
 
-struct wire {
-	pid_t pid;
-	int in, out;
-	char buf[1 << 16];
-	size_t len;
-};
-
-static uint64_t ms_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void wire_open(struct wire *w)
-{
-	int to[2], from[2];
-	ck_assert_int_eq(pipe(to), 0);
-	ck_assert_int_eq(pipe(from), 0);
-	w->len = 0;
-	w->pid = fork();
-	ck_assert_int_ge(w->pid, 0);
-	if (w->pid == 0) {
-		dup2(to[0], 0);
-		dup2(from[1], 1);
-		close(to[0]);
-		close(to[1]);
-		close(from[0]);
-		close(from[1]);
-		execl(agent_path, agent_path, "mcp", (char *)NULL);
-		_exit(127);
-	}
-	close(to[0]);
-	close(from[1]);
-	w->in = to[1];
-	w->out = from[0];
-	signal(SIGPIPE, SIG_IGN);
-}
-
-static void wire_puts(struct wire *w, const char *s)
-{
-	size_t n = strlen(s);
-	while (n) {
-		ssize_t k = write(w->in, s, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		ck_assert_msg(k > 0, "write to the server failed: %s", strerror(errno));
-		s += k;
-		n -= (size_t)k;
-	}
-}
-
-/* The next reply with an id (notifications are skipped); bounded generously. */
-static json_t *wire_reply(struct wire *w)
-{
-	uint64_t end = ms_now() + 120000;
-	for (;;) {
-		char *nl = w->len ? memchr(w->buf, '\n', w->len) : NULL;
-		if (nl) {
-			*nl = '\0';
-			json_t *v = load(w->buf);
-			size_t n = (size_t)(nl - w->buf) + 1;
-			memmove(w->buf, nl + 1, w->len - n);
-			w->len -= n;
-			if (json_object_get(v, "id"))
-				return v;
-			json_decref(v);
-			continue;
-		}
-		uint64_t now = ms_now();
-		ck_assert_msg(now < end, "no reply from the server");
-		ck_assert_msg(w->len < sizeof w->buf, "reply too long");
-		struct pollfd p = {.fd = w->out, .events = POLLIN};
-		if (poll(&p, 1, (int)(end - now)) <= 0)
-			continue;
-		ssize_t r = read(w->out, w->buf + w->len, sizeof w->buf - w->len);
-		ck_assert_msg(r > 0, "the server closed its output");
-		w->len += (size_t)r;
-	}
-}
-
-static int wire_close(struct wire *w)
-{
-	close(w->in);
-	int st = 0;
-	waitpid(w->pid, &st, 0);
-	close(w->out);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static json_t *mcp_call(struct wire *w, int id, const char *name, const char *args)
 {
 	char *line;
@@ -444,7 +355,7 @@ START_TEST(test_mcp)
 	struct wire w;
 	bool err;
 	char *text;
-	wire_open(&w);
+	wire_open_agent(&w, agent_path, NULL, NULL);
 	wire_puts(&w, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{"
 		      "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":"
 		      "{\"name\":\"t\",\"version\":\"1\"}}}\n"
